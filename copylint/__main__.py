@@ -1,0 +1,7 @@
+"""Allow ``python -m copylint``."""
+
+import sys
+
+from copylint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,8 @@
+"""Python rules, one module per family; BUILTIN_RULES is the explicit list (nothing registers itself)."""
+
+from __future__ import annotations
+
+from copylint.checks.style import DoubledWord
+from copylint.rule import Rule
+
+BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(),)

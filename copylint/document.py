@@ -1,0 +1,346 @@
+"""The document model: an article's text, its blocks (headline, paragraphs), sentences and tokens.
+
+Rules see ``Document.text`` and report spans into it. A format adapter builds the text from blocks it
+extracted from a source file; ``SourceMap`` takes spans back to code-point offsets of that file, and
+``LineIndex`` turns those into 1-based lines and columns when output is written.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import regex
+
+from copylint.finding import Span
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+class TokenKind(Enum):
+    """What a token is, so that rules can skip what is not prose (URLs, handles, numbers)."""
+
+    WORD = "word"
+    NUMBER = "number"
+    URL = "url"
+    EMAIL = "email"
+    HANDLE = "handle"
+    PUNCT = "punct"
+
+
+_TOKEN_PATTERN = regex.compile(
+    r"""
+    (?P<url>(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’])
+    |(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+    |(?P<handle>[#@][\p{L}\p{N}_]+)
+    |(?P<number>\p{N}(?:[\p{N},.:/]*\p{N})?[\p{L}\p{N}]*)
+    |(?P<word>\p{L}[\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*)
+    |(?P<punct>[^\s\p{L}\p{N}])
+    """,
+    regex.VERBOSE,
+)
+_KIND_BY_GROUP = {kind.value: kind for kind in TokenKind}
+
+# A sentence ends at . ! ? (or an ellipsis), optional closing quotes/brackets, then space and a
+# capital, digit or opening quote.
+_SENTENCE_END = regex.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[\p{Lu}\p{N}])")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "maj",
+        "adm",
+        "cmdr",
+        "supt",
+        "insp",
+        "det",
+        "pres",
+    ]
+)
+_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word, number, URL, handle or punctuation mark, with its span in the document text."""
+
+    text: str
+    span: Span
+    kind: TokenKind
+
+    @property
+    def start(self) -> int:
+        """Offset of the first code point."""
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        """Offset just past the last code point."""
+        return self.span.end
+
+
+class Block:
+    """A headline or paragraph: a span of the document text, with sentences and tokens on demand."""
+
+    def __init__(self, document_text: str, span: Span, role: str, index: int) -> None:
+        self.span = span
+        self.role = role
+        self.index = index
+        self.text = document_text[span.start : span.end]
+        self._tokens: tuple[Token, ...] | None = None
+        self._sentences: tuple[Span, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Block({self.role!r}, {self.span.start}..{self.span.end}, {self.text[:30]!r})"
+
+    @property
+    def start(self) -> int:
+        """Offset of the block's first code point in the document text."""
+        return self.span.start
+
+    @property
+    def is_headline(self) -> bool:
+        """True for the article's headline."""
+        return self.role == "headline"
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """Tokens in order, computed once."""
+        if self._tokens is None:
+            base = self.span.start
+            self._tokens = tuple(
+                Token(m.group(), Span(base + m.start(), base + m.end()), _KIND_BY_GROUP[m.lastgroup or "punct"])
+                for m in _TOKEN_PATTERN.finditer(self.text)
+            )
+        return self._tokens
+
+    @property
+    def words(self) -> tuple[Token, ...]:
+        """Only the word tokens."""
+        return tuple(t for t in self.tokens if t.kind is TokenKind.WORD)
+
+    @property
+    def sentences(self) -> tuple[Span, ...]:
+        """Sentence spans (absolute), split at sentence-final punctuation but not after abbreviations."""
+        if self._sentences is None:
+            self._sentences = tuple(Span(self.span.start + s, self.span.start + e) for s, e in split_sentences(self.text))
+        return self._sentences
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into (start, end) pairs of sentences, with surrounding whitespace trimmed."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = _WORD_BEFORE.search(text, 0, m.start())
+        if before and m.group()[0] == ".":
+            word = before.group(1).rstrip(".")
+            last = word.rsplit(".", 1)[-1]
+            if last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isupper()):
+                continue
+        end = m.start() + len(m.group().rstrip())
+        bounds.append((start, end))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text.rstrip())))
+    trimmed = []
+    for s, e in bounds:
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            trimmed.append((s, e))
+    return trimmed
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of document text [text_start, text_end) that came from source [source_start, source_end).
+
+    When the lengths differ (an entity such as ``&amp;``) the piece maps as a whole.
+    """
+
+    text_start: int
+    text_end: int
+    source_start: int
+    source_end: int
+
+
+class SourceMap:
+    """Maps offsets in a document's text back to offsets in its source file."""
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        self.segments = tuple(sorted(segments, key=lambda s: s.text_start))
+        self._starts = [s.text_start for s in self.segments]
+
+    def offset(self, position: int, *, at_end: bool = False) -> int:
+        """Source offset of a document-text offset; ``at_end`` picks the right side of an atomic piece."""
+        if not self.segments:
+            return position
+        i = bisect.bisect_right(self._starts, position) - 1
+        if i < 0:
+            return self.segments[0].source_start
+        seg = self.segments[i]
+        if at_end and position == seg.text_start and i > 0:
+            prev = self.segments[i - 1]
+            if prev.text_end == position:
+                seg = prev
+        if position >= seg.text_end:
+            return seg.source_end
+        if seg.text_end - seg.text_start == seg.source_end - seg.source_start:
+            return seg.source_start + (position - seg.text_start)
+        if position == seg.text_start:
+            return seg.source_start
+        return seg.source_end if at_end else seg.source_start
+
+    def span(self, span: Span) -> Span:
+        """Source span of a document-text span."""
+        start = self.offset(span.start)
+        end = self.offset(span.end, at_end=True)
+        return Span(start, max(start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """What a format adapter supplies: one block's text and where its parts came from in the source."""
+
+    role: str
+    text: str
+    segments: tuple[Segment, ...]  # text offsets relative to this piece
+
+
+def _no_escape(text: str) -> str:
+    return text
+
+
+class Document:
+    """One article: the text rules read, its blocks, and how to get back to the source file."""
+
+    def __init__(
+        self,
+        text: str,
+        blocks: Sequence[tuple[Span, str]],
+        *,
+        source: str | None = None,
+        source_map: SourceMap | None = None,
+        escape: Callable[[str], str] = _no_escape,
+        label: str = "",
+    ) -> None:
+        self.text = text
+        self.source = text if source is None else source
+        self.source_map = source_map
+        self.escape = escape
+        self.label = label
+        self.blocks = tuple(Block(text, span, role, i) for i, (span, role) in enumerate(blocks))
+
+    @classmethod
+    def from_pieces(
+        cls, source: str, pieces: Sequence[TextPiece], *, escape: Callable[[str], str] = _no_escape, label: str = ""
+    ) -> Document:
+        """Join adapter pieces into one text (blocks separated by a blank line) with a source map."""
+        parts: list[str] = []
+        blocks: list[tuple[Span, str]] = []
+        segments: list[Segment] = []
+        offset = 0
+        for piece in pieces:
+            if parts:
+                parts.append(BLOCK_SEPARATOR)
+                offset += len(BLOCK_SEPARATOR)
+            parts.append(piece.text)
+            blocks.append((Span(offset, offset + len(piece.text)), piece.role))
+            segments.extend(
+                Segment(offset + s.text_start, offset + s.text_end, s.source_start, s.source_end) for s in piece.segments
+            )
+            offset += len(piece.text)
+        return cls("".join(parts), blocks, source=source, source_map=SourceMap(segments), escape=escape, label=label)
+
+    @property
+    def headline(self) -> Block | None:
+        """The headline block, if the article has one."""
+        return next((b for b in self.blocks if b.is_headline), None)
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        """Body blocks (everything but the headline)."""
+        return tuple(b for b in self.blocks if not b.is_headline)
+
+    def tokens(self) -> Iterator[Token]:
+        """All tokens of all blocks, in order."""
+        for block in self.blocks:
+            yield from block.tokens
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing ``offset``."""
+        for block in self.blocks:
+            if block.span.start <= offset <= block.span.end:
+                return block
+        return None
+
+    def sentence_at(self, offset: int) -> Span | None:
+        """The sentence containing ``offset``."""
+        block = self.block_at(offset)
+        if block is None:
+            return None
+        for sentence in block.sentences:
+            if sentence.start <= offset <= sentence.end:
+                return sentence
+        return block.span
+
+    def to_source(self, span: Span) -> Span:
+        """Map a span of ``text`` to a span of ``source``."""
+        return span if self.source_map is None else self.source_map.span(span)
+
+
+class LineIndex:
+    """Turns code-point offsets of a text into 1-based (line, column); \\n, \\r\\n and \\r end lines."""
+
+    _NEWLINE = regex.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        self.line_starts = [0] + [m.end() for m in self._NEWLINE.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column), both 1-based, columns counted in code points."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1

@@ -1,0 +1,221 @@
+"""Read and validate rule data files (TOML), reporting problems as ``path:line: what is wrong``.
+
+A data file declares ``kind`` (one of copylint.kinds.KIND_NAMES). Rules need ``id``, ``severity``,
+``summary``, ``message`` and a ``[doc]`` table; see rules/README.md for each kind's keys.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from copylint.errors import RuleFileError
+from copylint.finding import Applicability, Severity
+from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, PatternRule, SubstitutionRule
+from copylint.rule import DOC_SECTIONS, Category, Rule, RuleDoc
+
+_ID = regex.compile(r"^([a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COMMON_KEYS = {"id", "kind", "severity", "summary", "message", "doc"}
+_KIND_KEYS = {
+    "substitution": _COMMON_KEYS | {"swap", "applicability", "ignore_case"},
+    "existence": _COMMON_KEYS | {"phrases", "patterns", "ignore_case"},
+    "pattern": _COMMON_KEYS | {"pattern", "replacement", "applicability", "ignore_case"},
+    "wordlist": {"kind", "description", "words"},
+}
+
+
+@dataclass(frozen=True)
+class RuleData:
+    """Everything read from rule data directories: rules and accepted words."""
+
+    rules: tuple[Rule, ...] = ()
+    words: frozenset[str] = frozenset()
+
+    def merged(self, other: RuleData) -> RuleData:
+        """Both sets together."""
+        return RuleData(self.rules + other.rules, self.words | other.words)
+
+
+class _FileReader:
+    """Validation helpers bound to one file, so every error names path and line."""
+
+    def __init__(self, path: str, raw: str) -> None:
+        self.path = path
+        self.raw = raw
+
+    def line_of(self, needle: str) -> int:
+        for number, line in enumerate(self.raw.splitlines(), start=1):
+            if needle and needle in line:
+                return number
+        return 1
+
+    def fail(self, message: str, needle: str = "") -> RuleFileError:
+        return RuleFileError(f"{self.path}:{self.line_of(needle)}: {message}")
+
+    def string(self, table: Mapping[str, Any], key: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            raise self.fail(f"'{key}' must be a non-empty string", key)
+        return value
+
+    def compile(self, pattern: str, flags: int) -> regex.Pattern[str]:
+        try:
+            return regex.compile(pattern, flags)
+        except regex.error as exc:
+            raise self.fail(f"invalid regular expression {pattern!r}: {exc}", pattern[:20]) from None
+
+
+def _meta(reader: _FileReader, table: Mapping[str, Any]) -> DataRuleMeta:
+    rule_id = reader.string(table, "id")
+    match = _ID.match(rule_id)
+    if not match:
+        raise reader.fail(f"rule id {rule_id!r} must look like 'category/kebab-name'", rule_id)
+    try:
+        category = Category(match.group(1))
+    except ValueError:
+        names = ", ".join(c.value for c in Category)
+        raise reader.fail(f"unknown category {match.group(1)!r} (expected one of {names})", rule_id) from None
+    try:
+        severity = Severity.parse(reader.string(table, "severity"))
+    except ValueError as exc:
+        raise reader.fail(str(exc), "severity") from None
+    doc_table = table.get("doc")
+    if not isinstance(doc_table, dict):
+        raise reader.fail("missing [doc] table with what, why, example, use_instead, fix_safety", "doc")
+    unknown_doc = set(doc_table) - set(DOC_SECTIONS)
+    if unknown_doc:
+        raise reader.fail(f"unknown [doc] keys: {', '.join(sorted(unknown_doc))}", sorted(unknown_doc)[0])
+    doc = RuleDoc(**{name: reader.string(doc_table, name) for name in DOC_SECTIONS})
+    message = reader.string(table, "message")
+    return DataRuleMeta(rule_id, category, severity, reader.string(table, "summary"), doc, message, reader.path)
+
+
+def _applicability(reader: _FileReader, table: Mapping[str, Any]) -> Applicability:
+    value = reader.string(table, "applicability", "unsafe")
+    try:
+        return Applicability(value)
+    except ValueError:
+        raise reader.fail(f"applicability must be safe, unsafe or display-only, not {value!r}", "applicability") from None
+
+
+def _bool(reader: _FileReader, table: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise reader.fail(f"'{key}' must be true or false", key)
+    return value
+
+
+def _string_list(reader: _FileReader, table: Mapping[str, Any], key: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise reader.fail(f"'{key}' must be a list of non-empty strings", key)
+    return value
+
+
+def parse_rule_file(path: str, raw: str) -> RuleData:
+    """Validate one data file's text and build what it declares."""
+    reader = _FileReader(path, raw)
+    try:
+        table = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or 1
+        raise RuleFileError(f"{path}:{line}: invalid TOML: {exc}") from None
+    kind = table.get("kind")
+    if kind not in KIND_NAMES:
+        raise reader.fail(f"'kind' must be one of {', '.join(KIND_NAMES)}, not {kind!r}", "kind")
+    unknown = set(table) - _KIND_KEYS[kind]
+    if unknown:
+        first = sorted(unknown)[0]
+        raise reader.fail(f"unknown key{'s' if len(unknown) > 1 else ''} for kind {kind}: {', '.join(sorted(unknown))}", first)
+    if kind == "wordlist":
+        return RuleData(words=frozenset(_string_list(reader, table, "words")))
+    meta = _meta(reader, table)
+    ignore_case = _bool(reader, table, "ignore_case", True)
+    flags = regex.IGNORECASE if ignore_case else 0
+    rule: Rule
+    if kind == "substitution":
+        swap = table.get("swap")
+        if not isinstance(swap, dict) or not swap:
+            raise reader.fail("substitution needs a non-empty [swap] table of phrase = replacement", "swap")
+        swaps: dict[str, tuple[str, ...]] = {}
+        for phrase, replacement in swap.items():
+            choices = [replacement] if isinstance(replacement, str) else replacement
+            if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
+                raise reader.fail(f"replacement for {phrase!r} must be a string or a list of strings", phrase)
+            if any(" ".join(c.split()).lower() == " ".join(phrase.split()).lower() for c in choices):
+                raise reader.fail(f"{phrase!r} is replaced by itself", phrase)
+            key = " ".join(phrase.split())
+            swaps[key.lower() if ignore_case else key] = tuple(choices)
+        rule = SubstitutionRule(meta, swaps, _applicability(reader, table), ignore_case)
+    elif kind == "existence":
+        phrases = _string_list(reader, table, "phrases")
+        patterns = _string_list(reader, table, "patterns")
+        if not phrases and not patterns:
+            raise reader.fail("existence needs 'phrases' or 'patterns'", "kind")
+        for p in patterns:
+            reader.compile(p, flags)
+        alternatives = [r"\s+".join(regex.escape(w) for w in p.split()) for p in phrases] + patterns
+        body = "|".join(f"(?:{a})" for a in alternatives)
+        rule = ExistenceRule(meta, reader.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags))
+    else:
+        pattern = reader.compile(reader.string(table, "pattern"), flags)
+        replacement = table.get("replacement")
+        if replacement is not None and not isinstance(replacement, str):
+            raise reader.fail("'replacement' must be a string", "replacement")
+        rule = PatternRule(meta, pattern, replacement, _applicability(reader, table))
+    return RuleData(rules=(rule,))
+
+
+def _walk(root: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        name = f"{prefix}/{entry.name}" if prefix else entry.name
+        if entry.is_dir():
+            yield from _walk(entry, name)
+        elif entry.name.endswith(".toml"):
+            yield name, entry
+
+
+def load_directory(root: Traversable, label: str) -> RuleData:
+    """Load every ``*.toml`` under ``root`` (recursively, in name order)."""
+    data = RuleData()
+    seen: dict[str, str] = {}
+    for name, entry in _walk(root, ""):
+        path = f"{label}/{name}"
+        try:
+            raw = entry.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleFileError(f"{path}:1: cannot read: {exc}") from None
+        loaded = parse_rule_file(path, raw)
+        for rule in loaded.rules:
+            if rule.id in seen:
+                raise RuleFileError(f"{path}:1: rule id {rule.id!r} is already defined in {seen[rule.id]}")
+            seen[rule.id] = path
+        data = data.merged(loaded)
+    return data
+
+
+def builtin_rules_root() -> Traversable:
+    """The bundled rules/ folder: inside the wheel as copylint/rules_data, or beside the package in a checkout."""
+    packaged = resources.files("copylint").joinpath("rules_data")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_builtin() -> RuleData:
+    """Rules and word lists shipped with copylint."""
+    return load_directory(builtin_rules_root(), "rules")
+
+
+def load_user_directory(path: Path) -> RuleData:
+    """Rules from a directory named in config."""
+    if not path.is_dir():
+        raise RuleFileError(f"{path}:1: rule directory does not exist")
+    return load_directory(path, str(path))
