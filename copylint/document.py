@@ -250,6 +250,20 @@ class TextPiece:
     segments: tuple[Segment, ...]  # text offsets relative to this piece
 
 
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Findings of the selected rules (ids or categories; empty = all) starting inside ``span`` are dropped."""
+
+    span: Span
+    selectors: tuple[str, ...] = ()
+
+    def covers(self, rule_id: str, offset: int) -> bool:
+        """True if a finding of ``rule_id`` at ``offset`` is suppressed."""
+        if not self.span.start <= offset < self.span.end:
+            return False
+        return not self.selectors or any(s in (rule_id, rule_id.split("/", 1)[0]) for s in self.selectors)
+
+
 def _no_escape(text: str) -> str:
     return text
 
@@ -266,8 +280,12 @@ class Document:
         source_map: SourceMap | None = None,
         escape: Callable[[str], str] = _no_escape,
         label: str = "",
+        accepted_words: frozenset[str] = frozenset(),
+        suppressions: tuple[Suppression, ...] = (),
     ) -> None:
         self.text = text
+        self.accepted_words = accepted_words  # words accepted inline in the source (e.g. a Markdown comment)
+        self.suppressions = suppressions  # spans (of text) where some rules are switched off
         self.source = text if source is None else source
         self.source_map = source_map
         self.escape = escape
@@ -276,7 +294,14 @@ class Document:
 
     @classmethod
     def from_pieces(
-        cls, source: str, pieces: Sequence[TextPiece], *, escape: Callable[[str], str] = _no_escape, label: str = ""
+        cls,
+        source: str,
+        pieces: Sequence[TextPiece],
+        *,
+        escape: Callable[[str], str] = _no_escape,
+        label: str = "",
+        accepted_words: frozenset[str] = frozenset(),
+        suppressions: tuple[Suppression, ...] = (),
     ) -> Document:
         """Join adapter pieces into one text (blocks separated by a blank line) with a source map."""
         parts: list[str] = []
@@ -293,7 +318,16 @@ class Document:
                 Segment(offset + s.text_start, offset + s.text_end, s.source_start, s.source_end) for s in piece.segments
             )
             offset += len(piece.text)
-        return cls("".join(parts), blocks, source=source, source_map=SourceMap(segments), escape=escape, label=label)
+        return cls(
+            "".join(parts),
+            blocks,
+            source=source,
+            source_map=SourceMap(segments),
+            escape=escape,
+            label=label,
+            accepted_words=accepted_words,
+            suppressions=suppressions,
+        )
 
     @property
     def headline(self) -> Block | None:

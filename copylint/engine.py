@@ -35,6 +35,8 @@ def lint_document(document: Document, ruleset: RuleSet) -> list[Finding]:
         except Exception as exc:  # a rule bug must not surface as a traceback to editors
             where = document.label or "input"
             raise RuleCrash(f"{where}: rule {active.rule.id} failed: {type(exc).__name__}: {exc}") from exc
+        if document.suppressions:
+            produced = [f for f in produced if not any(s.covers(f.rule, f.span.start) for s in document.suppressions)]
         configured = ruleset.config.severity.get(active.rule.id)
         if configured is not None:
             produced = [replace(f, severity=configured) for f in produced]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -28,7 +28,22 @@ _KIND_KEYS = {
     "existence": _COMMON_KEYS | {"phrases", "patterns", "ignore_case"},
     "pattern": _COMMON_KEYS | {"pattern", "replacement", "applicability", "ignore_case"},
     "wordlist": {"kind", "description", "words"},
+    "lexicon": {"kind", "rule", "description", "entries"},
 }
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Data for one Python rule (confusion sets, promo cues...), validated by that rule's ``prepare``."""
+
+    rule: str
+    path: str
+    entries: Any
+    raw: str = field(repr=False, compare=False, default="")
+
+    def error(self, message: str, needle: str = "") -> RuleFileError:
+        """A RuleFileError pointing at the line of this file that contains ``needle``."""
+        return _FileReader(self.path, self.raw).fail(message, needle)
 
 
 @dataclass(frozen=True)
@@ -37,10 +52,15 @@ class RuleData:
 
     rules: tuple[Rule, ...] = ()
     words: frozenset[str] = frozenset()
+    lexicons: tuple[Lexicon, ...] = ()
 
     def merged(self, other: RuleData) -> RuleData:
         """Both sets together."""
-        return RuleData(self.rules + other.rules, self.words | other.words)
+        return RuleData(self.rules + other.rules, self.words | other.words, self.lexicons + other.lexicons)
+
+    def lexicons_for(self, rule_id: str) -> tuple[Lexicon, ...]:
+        """Lexicons feeding ``rule_id``, bundled ones first."""
+        return tuple(lex for lex in self.lexicons if lex.rule == rule_id)
 
 
 class _FileReader:
@@ -136,6 +156,11 @@ def parse_rule_file(path: str, raw: str) -> RuleData:
         raise reader.fail(f"unknown key{'s' if len(unknown) > 1 else ''} for kind {kind}: {', '.join(sorted(unknown))}", first)
     if kind == "wordlist":
         return RuleData(words=frozenset(_string_list(reader, table, "words")))
+    if kind == "lexicon":
+        rule_id = reader.string(table, "rule")
+        if "entries" not in table:
+            raise reader.fail("lexicon needs 'entries'", "kind")
+        return RuleData(lexicons=(Lexicon(rule_id, path, table["entries"], raw),))
     meta = _meta(reader, table)
     ignore_case = _bool(reader, table, "ignore_case", True)
     flags = regex.IGNORECASE if ignore_case else 0

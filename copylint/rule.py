@@ -78,6 +78,16 @@ class RuleContext:
     severity: Severity
     options: Mapping[str, Any] = field(default_factory=dict)
     house_words: frozenset[str] = frozenset()
+    state: Any = None  # what the rule's optional prepare() built once for this rule set
+
+
+@dataclass(frozen=True)
+class PrepareInput:
+    """What a rule's optional ``prepare(inputs) -> state`` gets, once per rule set (before any check)."""
+
+    options: Mapping[str, Any]
+    house_words: frozenset[str]
+    lexicons: tuple[Any, ...]  # copylint.loader.Lexicon values addressed to this rule
 
 
 @runtime_checkable
@@ -120,6 +130,10 @@ class Rule(Protocol):
     def check(self, document: Document, context: RuleContext) -> Iterable[Finding]:
         """Yield the findings of this rule on ``document``."""
         ...
+
+
+# A rule may also define ``prepare(self, inputs: PrepareInput) -> Any``: build_ruleset calls it once and
+# passes the result to every check as ``context.state`` (compiled lexicons, lazily loaded dictionaries).
 
 
 class BaseRule:

@@ -11,7 +11,7 @@ from copylint.checks import BUILTIN_RULES
 from copylint.config import Config
 from copylint.errors import ConfigError
 from copylint.loader import RuleData, load_builtin, load_user_directory
-from copylint.rule import Category, Rule, RuleContext
+from copylint.rule import Category, PrepareInput, Rule, RuleContext
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,10 @@ def build_ruleset(config: Config, data: RuleData | None = None) -> RuleSet:
     _check_selectors(config.severity, rules, where)
     _check_selectors(config.options, rules, where)
     house_words = data.words | config.words
+    known_ids = {r.id for r in rules}
+    for lexicon in data.lexicons:
+        if lexicon.rule not in known_ids:
+            raise lexicon.error(f"lexicon is for unknown rule {lexicon.rule!r}", lexicon.rule)
     active = []
     for rule in rules:
         if config.select is not None and not any(_matches(s, rule) for s in config.select):
@@ -101,5 +105,8 @@ def build_ruleset(config: Config, data: RuleData | None = None) -> RuleSet:
             continue
         severity = config.severity.get(rule.id) or config.severity.get(rule.category.value) or rule.default_severity
         options = _options(rule, config.options.get(rule.id, {}), where)
-        active.append(ActiveRule(rule, RuleContext(severity=severity, options=options, house_words=house_words)))
+        prepare = getattr(rule, "prepare", None)
+        state = prepare(PrepareInput(options, house_words, data.lexicons_for(rule.id))) if prepare else None
+        context = RuleContext(severity=severity, options=options, house_words=house_words, state=state)
+        active.append(ActiveRule(rule, context))
     return RuleSet(tuple(active), config)

@@ -4,6 +4,8 @@
 - ``existence``: phrases or patterns that should not appear at all (no fix).
 - ``pattern``: one regular expression, with an optional replacement template.
 - ``wordlist``: words the spelling checks accept (not a rule; collected separately).
+- ``lexicon``: data for one Python rule (``rule = "confusion/real-word"``, ``entries = ...``), checked by
+  that rule's ``prepare`` so a desk can extend built-in rules without Python.
 """
 
 from __future__ import annotations
@@ -170,4 +172,4 @@ class PatternRule(_DataRuleBase):
                 )
 
 
-KIND_NAMES = ("substitution", "existence", "pattern", "wordlist")
+KIND_NAMES = ("substitution", "existence", "pattern", "wordlist", "lexicon")
