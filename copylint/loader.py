@@ -6,6 +6,7 @@ A data file declares ``kind`` (one of copylint.kinds.KIND_NAMES). Rules need ``i
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,14 +15,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from copylint.errors import RuleFileError
 from copylint.finding import Applicability, Severity
-from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, PatternRule, SubstitutionRule
+from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, Pattern, PatternRule, SubstitutionRule, compile_pattern
 from copylint.rule import DOC_SECTIONS, Category, Rule, RuleDoc
 
-_ID = regex.compile(r"^([a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(r"^([a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COMMON_KEYS = {"id", "kind", "severity", "summary", "message", "doc"}
 _KIND_KEYS = {
     "substitution": _COMMON_KEYS | {"swap", "applicability", "ignore_case"},
@@ -85,10 +84,10 @@ class _FileReader:
             raise self.fail(f"'{key}' must be a non-empty string", key)
         return value
 
-    def compile(self, pattern: str, flags: int) -> regex.Pattern[str]:
+    def compile(self, pattern: str, ignore_case: bool) -> Pattern:
         try:
-            return regex.compile(pattern, flags)
-        except regex.error as exc:
+            return compile_pattern(pattern, ignore_case)
+        except Exception as exc:  # regex.error, imported lazily
             raise self.fail(f"invalid regular expression {pattern!r}: {exc}", pattern[:20]) from None
 
 
@@ -163,7 +162,6 @@ def parse_rule_file(path: str, raw: str) -> RuleData:
         return RuleData(lexicons=(Lexicon(rule_id, path, table["entries"], raw),))
     meta = _meta(reader, table)
     ignore_case = _bool(reader, table, "ignore_case", True)
-    flags = regex.IGNORECASE if ignore_case else 0
     rule: Rule
     if kind == "substitution":
         swap = table.get("swap")
@@ -185,12 +183,12 @@ def parse_rule_file(path: str, raw: str) -> RuleData:
         if not phrases and not patterns:
             raise reader.fail("existence needs 'phrases' or 'patterns'", "kind")
         for p in patterns:
-            reader.compile(p, flags)
-        alternatives = [r"\s+".join(regex.escape(w) for w in p.split()) for p in phrases] + patterns
+            reader.compile(p, ignore_case)
+        alternatives = [r"\s+".join(re.escape(w) for w in p.split()) for p in phrases] + patterns
         body = "|".join(f"(?:{a})" for a in alternatives)
-        rule = ExistenceRule(meta, reader.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags))
+        rule = ExistenceRule(meta, reader.compile(rf"(?<!\w)(?:{body})(?!\w)", ignore_case))
     else:
-        pattern = reader.compile(reader.string(table, "pattern"), flags)
+        pattern = reader.compile(reader.string(table, "pattern"), ignore_case)
         replacement = table.get("replacement")
         if replacement is not None and not isinstance(replacement, str):
             raise reader.fail("'replacement' must be a string", "replacement")

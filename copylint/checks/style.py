@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from copylint.document import TokenKind
 from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.rule import BaseRule, Category, RuleContext, RuleDoc
+
+# A word, spaces (not line breaks), the same word again; case-insensitive back-reference.
+_DOUBLED = re.compile(r"(?<![\w'’-])([^\W\d_]+)([ \t\u00a0]+)(\1)(?![\w'’-])", re.IGNORECASE)
 
 if TYPE_CHECKING:
     from copylint.document import Document
@@ -76,31 +79,19 @@ class DoubledWord(BaseRule):
     )
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
-        """Compare each word token with the next token when only whitespace separates them."""
-        text = document.text
+        """Find a word followed, after spaces only, by the same word (ignoring case)."""
         for block in document.blocks:
-            previous = None
-            for token in block.tokens:
-                if token.kind is not TokenKind.WORD:
-                    previous = None
+            for m in _DOUBLED.finditer(block.text):
+                first, second = m.group(1), m.group(3)
+                if not self._is_slip(first, second):
                     continue
-                if (
-                    previous is not None
-                    and token.text.lower() == previous.text.lower()
-                    and text[previous.end : token.start].strip(" \t\u00a0") == ""
-                    and "\n" not in text[previous.end : token.start]
-                    and self._is_slip(previous.text, token.text)
-                ):
-                    yield self.finding(
-                        context,
-                        Span(previous.start, token.end),
-                        f"'{token.text}' is repeated",
-                        replacement=previous.text,
-                        applicability=Applicability.SAFE,
-                    )
-                    previous = None
-                    continue
-                previous = token
+                yield self.finding(
+                    context,
+                    Span(block.start + m.start(), block.start + m.end()),
+                    f"'{second}' is repeated",
+                    replacement=first,
+                    applicability=Applicability.SAFE,
+                )
 
     @staticmethod
     def _is_slip(first: str, second: str) -> bool:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 from copylint.document import Document
 from copylint.errors import InputError
 from copylint.finding import Span
 
 MAX_LINE_LENGTH = 200_000
-_BLOCK_SPLIT = regex.compile(r"(?:\r\n|\r|\n)[ \t\f\v\u00a0]*(?:\r\n|\r|\n)\s*")
-_LONG_LINE = regex.compile(rf"[^\r\n]{{{MAX_LINE_LENGTH + 1},}}")
+_BLOCK_SPLIT = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v\u00a0]*(?:\r\n|\r|\n)\s*")
 
 
 def block_spans(text: str) -> list[Span]:
@@ -34,10 +33,10 @@ def block_spans(text: str) -> list[Span]:
 
 def parse(source: str, label: str) -> list[Document]:
     """One document whose text is the file's text itself (so spans need no mapping)."""
-    long_line = _LONG_LINE.search(source)
-    if long_line:
-        line = source.count("\n", 0, long_line.start()) + 1
-        raise InputError(f"{label}: line {line} is longer than {MAX_LINE_LENGTH:,} characters; is this prose?")
+    if len(source) > MAX_LINE_LENGTH:
+        for number, line in enumerate(source.splitlines(), start=1):
+            if len(line) > MAX_LINE_LENGTH:
+                raise InputError(f"{label}: line {number} is longer than {MAX_LINE_LENGTH:,} characters; is this prose?")
     spans = block_spans(source)
     if not spans:
         raise InputError(f"{label}: file has no text to check")
