@@ -58,8 +58,9 @@ class RuleData:
         return RuleData(self.rules + other.rules, self.words | other.words, self.lexicons + other.lexicons)
 
     def lexicons_for(self, rule_id: str) -> tuple[Lexicon, ...]:
-        """Lexicons feeding ``rule_id``, bundled ones first."""
-        return tuple(lex for lex in self.lexicons if lex.rule == rule_id)
+        """Lexicons feeding ``rule_id`` (addressed to its id or to its whole category), bundled ones first."""
+        category = rule_id.split("/", 1)[0]
+        return tuple(lex for lex in self.lexicons if lex.rule in (rule_id, category))
 
 
 class _FileReader:

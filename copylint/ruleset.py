@@ -93,7 +93,7 @@ def build_ruleset(config: Config, data: RuleData | None = None) -> RuleSet:
     _check_selectors(config.severity, rules, where)
     _check_selectors(config.options, rules, where)
     house_words = data.words | config.words
-    known_ids = {r.id for r in rules}
+    known_ids = {r.id for r in rules} | {r.category.value for r in rules}  # a lexicon may feed a whole category
     for lexicon in data.lexicons:
         if lexicon.rule not in known_ids:
             raise lexicon.error(f"lexicon is for unknown rule {lexicon.rule!r}", lexicon.rule)
