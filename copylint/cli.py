@@ -96,7 +96,7 @@ class _Settings:
             ignore = tuple(s for group in self.args.ignore for s in group) if self.args.ignore else ()
             config = config.with_overrides(select=select, ignore=ignore, fail_on=self.args.fail_on)
             self.configs[path] = config
-            self.rulesets[path] = build_ruleset(config, load_rule_data(config, self.builtin))
+            self.rulesets[path] = build_ruleset(config, self.builtin)
         return self.rulesets[path]
 
 

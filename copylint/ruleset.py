@@ -83,9 +83,10 @@ def load_rule_data(config: Config, builtin: RuleData | None = None) -> RuleData:
     return data
 
 
-def build_ruleset(config: Config, data: RuleData | None = None) -> RuleSet:
-    """Rules selected by ``config``, each with its severity, options and the house word list."""
-    data = load_rule_data(config, data)
+def build_ruleset(config: Config, builtin: RuleData | None = None) -> RuleSet:
+    """Rules selected by ``config`` (bundled data, loaded unless given, plus its rule_dirs), each with its
+    severity, options and the house word list."""
+    data = load_rule_data(config, builtin)
     rules = all_rules(data)
     where = str(config.path) if config.path else "command line"
     _check_selectors(config.select or (), rules, where)

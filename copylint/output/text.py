@@ -137,7 +137,8 @@ def _render_rich(report: Report) -> str:
                 header.append(f" {f.rule}", style="magenta")
                 header.append(f" {f.message}")
                 console.print(header)
-                body = Text("    │ ", style="dim")
+                body = Text()
+                body.append("    │ ", style="dim")
                 for text, style in context_segments(result.source, f):
                     body.append(text, style=styles[style])
                 console.print(body)
