@@ -79,10 +79,12 @@ class _FileReader:
     def fail(self, message: str, needle: str = "") -> RuleFileError:
         return RuleFileError(f"{self.path}:{self.line_of(needle)}: {message}")
 
-    def string(self, table: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    def string(self, table: Mapping[str, Any], key: str, default: str | None = None, *, table_name: str = "") -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or (default is None and not value.strip()):
-            raise self.fail(f"'{key}' must be a non-empty string", key)
+            # Point at the key if it is there, else at the table it belongs in.
+            needle = key if key in table else (f"[{table_name}]" if table_name else key)
+            raise self.fail(f"'{key}' must be a non-empty string", needle)
         return value
 
     def compile(self, pattern: str, ignore_case: bool) -> Pattern:
@@ -112,7 +114,7 @@ def _meta(reader: _FileReader, table: Mapping[str, Any]) -> DataRuleMeta:
     unknown_doc = set(doc_table) - set(DOC_SECTIONS)
     if unknown_doc:
         raise reader.fail(f"unknown [doc] keys: {', '.join(sorted(unknown_doc))}", sorted(unknown_doc)[0])
-    doc = RuleDoc(**{name: reader.string(doc_table, name) for name in DOC_SECTIONS})
+    doc = RuleDoc(**{name: reader.string(doc_table, name, table_name="doc") for name in DOC_SECTIONS})
     message = reader.string(table, "message")
     return DataRuleMeta(rule_id, category, severity, reader.string(table, "summary"), doc, message, reader.path)
 
@@ -145,7 +147,8 @@ def parse_rule_file(path: str, raw: str) -> RuleData:
     try:
         table = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or 1
+        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))  # tomllib has no lineno before 3.14
+        line = int(where.group(1)) if where else 1
         raise RuleFileError(f"{path}:{line}: invalid TOML: {exc}") from None
     kind = table.get("kind")
     if kind not in KIND_NAMES:

@@ -82,7 +82,18 @@ def test_bad_inputs_give_one_line_errors_and_other_files_are_still_checked(tmp_p
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
     result = run_cli(
-        ["check", str(good), str(binary), str(latin), str(empty), str(huge), str(tmp_path / "missing.txt"), str(empty_dir), "--format", "json"]
+        [
+            "check",
+            str(good),
+            str(binary),
+            str(latin),
+            str(empty),
+            str(huge),
+            str(tmp_path / "missing.txt"),
+            str(empty_dir),
+            "--format",
+            "json",
+        ]
     )
     assert result.code == 2
     errors = result.err.strip().splitlines()

@@ -76,7 +76,9 @@ def test_config_select_and_command_line_precedence(tmp_path: Path) -> None:
 
 
 def test_severity_override_changes_findings_and_exit_code(tmp_path: Path) -> None:
-    (tmp_path / "copylint.toml").write_text("[severity]\n'style/redundancy' = 'error'\n'style/doubled-word' = 'info'\n", encoding="utf-8")
+    (tmp_path / "copylint.toml").write_text(
+        "[severity]\n'style/redundancy' = 'error'\n'style/doubled-word' = 'info'\n", encoding="utf-8"
+    )
     story = tmp_path / "s.txt"
     story.write_text(STORY, encoding="utf-8")
     result = run_cli(["check", str(story), "--format", "json", "--fail-on", "error"])
@@ -108,7 +110,7 @@ def test_words_and_words_file_are_read(tmp_path: Path) -> None:
     config = load_config_file(path)
     assert config.words == frozenset({"Nandakumar", "Qaraghandy", "Treharne"})
     path.write_text("words_file = 'missing.txt'\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="missing.txt"):
+    with pytest.raises(ConfigError, match=r"missing\.txt"):
         load_config_file(path)
 
 

@@ -97,7 +97,8 @@ def test_sarif_validates_against_the_official_schema(story: str) -> None:
 def test_github_annotations(story: str) -> None:
     out = run_cli(["check", story, "--format", "github", "--select", "style,typography"]).out
     assert out.splitlines() == [
-        "::warning file=story.txt,line=1,col=7,endLine=1,endColumn=9,title=typography/double-space::Several spaces where one belongs",
+        "::warning file=story.txt,line=1,col=7,endLine=1,endColumn=9,title=typography/double-space"
+        "::Several spaces where one belongs",
         "::warning file=story.txt,line=3,col=18,endLine=3,endColumn=25,title=style/doubled-word::'the' is repeated",
     ]
 
