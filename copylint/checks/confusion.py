@@ -1,0 +1,351 @@
+"""Real-word errors: a real word typed in place of the intended one ("form" for "from"), found by context."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from copylint.document import TokenKind
+from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.ngrams import NgramModel, load_model
+from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
+
+if TYPE_CHECKING:
+    from copylint.document import Block, Document, Token
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+# Characters that glue a word to its neighbour ("pro-government", "and/or", "AT&T"): such a word is part
+# of a compound the model knows nothing about, so it is left alone.
+_JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
+# Marks after which the next word starts a sentence or clause and may carry a capital.
+_OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
+_ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
+_CUE_KEYS = frozenset({"written", "intended", "next"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A fixed context that settles a confusion the model cannot score (contractions)."""
+
+    written: str
+    intended: str
+    next_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The validated confusion data: each word's listed alternatives, the cues, and words never flagged."""
+
+    alternatives: Mapping[str, tuple[str, ...]]
+    cues: Mapping[str, tuple[Cue, ...]]
+    ignore: frozenset[str]
+
+
+@dataclass
+class _WordInfo:
+    """What the rule needs to know about one written (lower-case) word, computed once per word."""
+
+    word_id: int
+    listed: tuple[tuple[str, int], ...]  # listed alternatives with their model ids
+    edits: tuple[tuple[str, int], ...]  # real words one edit away with their model ids (not listed)
+
+
+@dataclass
+class ConfusionState:
+    """The rule's prepared state: the lexicon, thresholds and the lazily loaded n-gram model."""
+
+    lexicon: Lexicon
+    log_threshold: float
+    log_edit_threshold: float
+    use_edits: bool
+    max_edit_candidates: int
+    _model: NgramModel | None = None
+    _words: dict[str, _WordInfo | None] = field(default_factory=dict)
+
+    @property
+    def model(self) -> NgramModel:
+        """The n-gram model, loaded (or built and cached) on first use."""
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    def info(self, word: str) -> _WordInfo | None:
+        """Candidates for a lower-case written word, or None if it is not worth scoring."""
+        if word in self._words:
+            return self._words[word]
+        result = self._compute(word)
+        if len(self._words) < 100_000:
+            self._words[word] = result
+        return result
+
+    def _compute(self, word: str) -> _WordInfo | None:
+        if word in self.lexicon.ignore:
+            return None
+        model = self.model
+        word_id = model.word_id(word)
+        if word_id < 0:
+            return None  # not a word the model knows: a spelling matter, or a name
+        listed_words = self.lexicon.alternatives.get(word, ())
+        listed = tuple((w, i) for w in listed_words if (i := model.word_id(w)) >= 0)
+        edits: tuple[tuple[str, int], ...] = ()
+        if self.use_edits and len(word) >= 2:
+            taken = set(listed_words)
+            near = [w for w in model.neighbours(word_id) if w not in taken and w not in self.lexicon.ignore]
+            edits = tuple((w, model.word_id(w)) for w in near[: self.max_edit_candidates])
+        if not listed and not edits:
+            return None
+        return _WordInfo(word_id, listed, edits)
+
+
+def _strings(lexicon: Any, value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise lexicon.error(f"{what} must be a list of non-empty strings", what.split()[0])
+    return [v.strip().translate(_APOSTROPHES) for v in value]
+
+
+def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
+    """Validate the `lexicon` files addressed to this rule and merge them (later files add to earlier)."""
+    alternatives: dict[str, list[str]] = {}
+    cues: dict[str, list[Cue]] = {}
+    ignore: set[str] = set()
+    for lexicon in lexicons:
+        entries = lexicon.entries
+        if not isinstance(entries, dict):
+            raise lexicon.error("entries must be a table with sets, cues and/or ignore", "entries")
+        unknown = set(entries) - _ENTRY_KEYS
+        if unknown:
+            raise lexicon.error(f"unknown entries key(s): {', '.join(sorted(unknown))} (known: cues, ignore, sets)", sorted(unknown)[0])
+        sets = entries.get("sets", [])
+        if not isinstance(sets, list):
+            raise lexicon.error("sets must be a list of lists of words", "sets")
+        for members in sets:
+            words = [w.lower() for w in _strings(lexicon, members, "sets entry")]
+            if len(words) < 2 or len(set(words)) != len(words):
+                raise lexicon.error(f"confusion set {members!r} needs two or more different words", str(members[0]) if members else "sets")
+            for word in words:
+                if not all(part.isalpha() for part in word.split("'")):
+                    raise lexicon.error(f"{word!r} in a confusion set is not a single word", word)
+                bucket = alternatives.setdefault(word, [])
+                bucket.extend(w for w in words if w != word and w not in bucket)
+        raw_cues = entries.get("cues", [])
+        if not isinstance(raw_cues, list):
+            raise lexicon.error("cues must be a list of tables ([[entries.cues]])", "cues")
+        for cue in raw_cues:
+            if not isinstance(cue, dict) or set(cue) != _CUE_KEYS:
+                raise lexicon.error("each cue needs exactly written, intended and next", "cues")
+            written = _strings(lexicon, [cue["written"]], "written")[0].lower()
+            intended = _strings(lexicon, [cue["intended"]], "intended")[0]
+            if written == intended.lower():
+                raise lexicon.error(f"cue for {written!r} corrects a word to itself", written)
+            next_words = frozenset(w.lower() for w in _strings(lexicon, cue["next"], "next"))
+            cues.setdefault(written, []).append(Cue(written, intended, next_words))
+        ignore.update(w.lower() for w in _strings(lexicon, entries.get("ignore", []), "ignore"))
+    return Lexicon(
+        MappingProxyType({w: tuple(a) for w, a in alternatives.items()}),
+        MappingProxyType({w: tuple(c) for w, c in cues.items()}),
+        frozenset(ignore),
+    )
+
+
+def _is_sentence_start(tokens: Sequence[Token], i: int) -> bool:
+    return i == 0 or (tokens[i - 1].kind is TokenKind.PUNCT and tokens[i - 1].text in _OPENERS)
+
+
+def _glued(text: str, token: Token) -> bool:
+    """True if the token touches a joining character on either side ("pro-government", "U.S.")."""
+    before = text[token.start - 1] if token.start > 0 else " "
+    after = text[token.end] if token.end < len(text) else " "
+    if after == "." and token.end + 1 < len(text) and text[token.end + 1].isalnum():
+        return True
+    return before in _JOINERS or (after in _JOINERS and after != ".")
+
+
+class RealWordConfusion(BaseRule):
+    """Flags a real word that is very likely a slip for another ("form" for "from", "sad" for "said")."""
+
+    id = "confusion/real-word"
+    category = Category.CONFUSION
+    default_severity = Severity.WARNING
+    summary = "A real word where context says another was meant (form/from, sad/said, than/then)"
+    default_options = MappingProxyType(
+        {
+            "threshold": 40.0,
+            "edit_threshold": 1000.0,
+            "edit_candidates": True,
+            "max_edit_candidates": 12,
+        }
+    )
+    doc = RuleDoc(
+        what=(
+            "Flags a correctly spelled word that is probably a slip for another real word: one from a confusion\n"
+            "set (rules/confusion/*.toml: form/from, sad/said, than/then, trial/trail, affect/effect...) or any\n"
+            "common word one keystroke away (has/as, at/are, the/they). Each candidate is scored against the\n"
+            "written word in its context (the words either side) with Google Books word-pair counts shipped by\n"
+            "symspellpy, and the word is flagged only when the alternative is much more likely there.\n"
+            "Options: `threshold` (default 40) is how many times more likely a listed alternative must be;\n"
+            "`edit_threshold` (default 1000) the same for an unlisted word one edit away; `edit_candidates`\n"
+            "(default true) switches those off; `max_edit_candidates` caps how many are scored per word.\n"
+            "Raise the thresholds for fewer, surer findings; lower them to catch more."
+        ),
+        why=(
+            "Spell checkers pass these slips because every word is in the dictionary, and the eye reads the\n"
+            "intended word. They are among the most common errors that reach print on a wire desk."
+        ),
+        example=(
+            "Rebels withdrew form the village on Sunday.\n"
+            "The mayor, Ana Ruiz, sad the bridge would reopen.\n"
+            "Turnout was higher then expected."
+        ),
+        use_instead=(
+            "Rebels withdrew from the village on Sunday.\n"
+            "The mayor, Ana Ruiz, said the bridge would reopen.\n"
+            "Turnout was higher than expected."
+        ),
+        fix_safety=(
+            "Unsafe: the fix puts in the most likely word, but context can mislead a statistical model and a\n"
+            "wrong fix changes the meaning, so it is applied only with --unsafe-fixes. Other likely words are\n"
+            "listed as suggestions. The same word used correctly ('form a government', 'a sad day') is left\n"
+            "alone, and so are capitalised words inside a sentence (names), words glued to a hyphen or slash,\n"
+            "house words and words listed under `ignore` in a confusion lexicon."
+        ),
+    )
+
+    def prepare(self, inputs: PrepareInput) -> ConfusionState:
+        """Validate the confusion lexicons and set up the (lazily loaded) model."""
+        options = inputs.options
+        threshold = float(options["threshold"])
+        edit_threshold = float(options["edit_threshold"])
+        if threshold < 1.0 or edit_threshold < 1.0:
+            from copylint.errors import ConfigError
+
+            raise ConfigError(f"{self.id}: threshold and edit_threshold must be at least 1")
+        return ConfusionState(
+            lexicon=parse_lexicons(inputs.lexicons),
+            log_threshold=math.log(threshold),
+            log_edit_threshold=math.log(edit_threshold),
+            use_edits=bool(options["edit_candidates"]),
+            max_edit_candidates=max(0, int(options["max_edit_candidates"])),
+        )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Score each checkable word against its candidates in the words either side."""
+        state = context.state
+        if not isinstance(state, ConfusionState):
+            state = self.prepare(PrepareInput(context.options, context.house_words, ()))
+        skip = context.house_words | document.accepted_words
+        for block in document.blocks:
+            yield from self._check_block(document.text, block, state, context, skip)
+
+    def _check_block(
+        self, text: str, block: Block, state: ConfusionState, context: RuleContext, skip: frozenset[str]
+    ) -> Iterator[Finding]:
+        tokens = block.tokens
+        model = state.model
+        cues = state.lexicon.cues
+        count = len(tokens)
+        headline = block.is_headline
+        for i, token in enumerate(tokens):
+            if token.kind is not TokenKind.WORD:
+                continue
+            written = token.text
+            first = written[0]
+            if first.isupper():
+                # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
+                if not written[1:].islower() and len(written) > 1:
+                    continue
+                if not _is_sentence_start(tokens, i) or (headline and i > 0):
+                    continue
+            elif not written.islower():
+                continue
+            lower = written.lower()
+            if "'" in lower or "’" in lower or lower in cues:
+                lower = lower.translate(_APOSTROPHES)
+                finding = self._cue(text, tokens, i, lower, cues, context)
+                if finding is not None:
+                    yield finding
+                    continue
+                if "'" in lower:
+                    continue  # the model has no contractions
+            info = state.info(lower)
+            if info is None or lower in skip or _glued(text, token):
+                continue
+            prev_id = -1
+            if i > 0 and tokens[i - 1].kind is TokenKind.WORD and not _glued(text, tokens[i - 1]):
+                prev_id = model.word_id(tokens[i - 1].text.lower())
+            next_id = -1
+            if i + 1 < count and tokens[i + 1].kind is TokenKind.WORD and not _glued(text, tokens[i + 1]):
+                next_id = model.word_id(tokens[i + 1].text.lower())
+            if prev_id < 0 and next_id < 0:
+                continue  # no context to judge by
+            best = self._best(model, state, info, prev_id, next_id)
+            if best:
+                yield self._report(token, best, context)
+
+    def _best(
+        self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int
+    ) -> list[tuple[float, str]]:
+        """Candidates that beat the written word by their threshold, best first, with their log ratios."""
+        base = _score(model, info.word_id, prev_id, next_id)
+        winners: list[tuple[float, str]] = []
+        for group, log_threshold in ((info.listed, state.log_threshold), (info.edits, state.log_edit_threshold)):
+            for word, word_id in group:
+                if not _evidence(model, word_id, prev_id, next_id):
+                    continue
+                margin = _score(model, word_id, prev_id, next_id) - base
+                if margin > log_threshold:
+                    winners.append((margin - log_threshold, word))
+        winners.sort(reverse=True)
+        return winners
+
+    def _report(self, token: Token, winners: list[tuple[float, str]], context: RuleContext) -> Finding:
+        written = token.text
+        choices = tuple(match_case(written, word) for _, word in winners[:3])
+        return self.finding(
+            context,
+            token.span,
+            f"'{written}' may be a slip for '{choices[0]}' here",
+            replacement=choices[0],
+            applicability=Applicability.UNSAFE,
+            suggestions=choices,
+        )
+
+    def _cue(
+        self, text: str, tokens: Sequence[Token], i: int, lower: str, cues: Mapping[str, tuple[Cue, ...]], context: RuleContext
+    ) -> Finding | None:
+        if i + 1 >= len(tokens) or tokens[i + 1].kind is not TokenKind.WORD or _glued(text, tokens[i + 1]):
+            return None
+        following = tokens[i + 1].text.lower()
+        for cue in cues.get(lower, ()):
+            if following in cue.next_words:
+                written = tokens[i].text
+                intended = cue.intended.replace("'", "’") if "’" in written or "’" in text else cue.intended
+                replacement = match_case(written, intended)
+                return self.finding(
+                    context,
+                    tokens[i].span,
+                    f"'{written}' before '{tokens[i + 1].text}' should be '{replacement}'",
+                    replacement=replacement,
+                    applicability=Applicability.UNSAFE,
+                )
+        return None
+
+
+def _side(model: NgramModel, first: int, second: int) -> float:
+    listed = model.pair(first, second)
+    return listed if listed > 0.0 else model.estimate(first, second)
+
+
+def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> float:
+    """log P(word | previous) + log P(next | word), each side dropped when there is no context."""
+    count = model.count(word_id)
+    left = _side(model, prev_id, word_id) if prev_id >= 0 else count
+    right = _side(model, word_id, next_id) / count if next_id >= 0 else 1.0
+    return math.log(left) + math.log(right)
+
+
+def _evidence(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> bool:
+    """True if the candidate is seen with at least one of the neighbouring words (not only guessed)."""
+    return (prev_id >= 0 and model.pair(prev_id, word_id) > 0.0) or (next_id >= 0 and model.pair(word_id, next_id) > 0.0)

@@ -1,0 +1,245 @@
+"""A compact word unigram and bigram model for scoring a word in its context, built once and cached.
+
+The counts come from the Google Books n-gram lists that symspellpy ships (CC BY 3.0): 82,765 words and
+242,342 bigrams, the rarest bigram listed about 6.4 million times. They are read from the installed
+package on first use, packed into sorted arrays (words, counts, integer bigram keys) together with each
+common word's real-word neighbours one edit away, and written to the user cache directory (platformdirs).
+Later runs load the arrays in a few milliseconds and look entries up by binary search, remembering what
+they found, so no large dictionary is built at start-up. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import hashlib
+import marshal
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from copylint.errors import CopylintError
+
+FORMAT_VERSION = 2
+UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
+NEIGHBOUR_MIN_COUNT = 1_500_000.0  # unigram count (source scale) a word needs to be proposed as a neighbour
+WRITTEN_MIN_COUNT = 100_000.0  # unigram count a written word needs for its neighbours to be listed
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+class ModelError(CopylintError):
+    """The n-gram data could not be found or read (symspellpy missing or damaged)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NgramData:
+    """The packed tables, as cached: sorted words, their counts, sorted bigram keys and their counts."""
+
+    words: str  # sorted lower-case words joined by newlines; a word's id is its position
+    unigrams: bytes  # array('d') of counts, already on the bigram scale
+    bigram_keys: bytes  # array('q') of ``id_a << ID_BITS | id_b``, sorted
+    bigram_counts: bytes  # array('f') of counts, parallel to the keys
+    neighbours: str  # per word id, its real-word neighbours one edit away, space-separated; lines joined by newlines
+    floor: float  # the smallest bigram count listed: an absent bigram was seen fewer times than this
+    total: float  # sum of the unigram counts (bigram scale)
+
+
+class NgramModel:
+    """Unigram and bigram counts on one scale, looked up by binary search and remembered."""
+
+    def __init__(self, data: NgramData) -> None:
+        self.words = data.words.split("\n")
+        self.counts = array.array("d")
+        self.counts.frombytes(data.unigrams)
+        self.keys = array.array("q")
+        self.keys.frombytes(data.bigram_keys)
+        self.values = array.array("f")
+        self.values.frombytes(data.bigram_counts)
+        self.neighbour_lines = data.neighbours.split("\n")
+        self.floor = data.floor
+        self.total = data.total
+        self._ids: dict[str, int] = {}
+        self._pairs: dict[int, float] = {}
+
+    def word_id(self, word: str) -> int:
+        """The id of a lower-case word, or -1 if the model does not know it."""
+        found = self._ids.get(word)
+        if found is None:
+            i = bisect.bisect_left(self.words, word)
+            found = i if i < len(self.words) and self.words[i] == word else -1
+            if len(self._ids) < 200_000:
+                self._ids[word] = found
+        return found
+
+    def count(self, word_id: int) -> float:
+        """Unigram count of a word id (bigram scale)."""
+        return self.counts[word_id]
+
+    def pair(self, first: int, second: int) -> float:
+        """Listed count of the bigram of two word ids, 0.0 if it is not listed."""
+        key = first << ID_BITS | second
+        found = self._pairs.get(key)
+        if found is None:
+            i = bisect.bisect_left(self.keys, key)
+            found = float(self.values[i]) if i < len(self.keys) and self.keys[i] == key else 0.0
+            if len(self._pairs) < 1_000_000:
+                self._pairs[key] = found
+        return found
+
+    def estimate(self, first: int, second: int) -> float:
+        """An absent bigram's count guessed from the words' frequencies, kept below the listing floor."""
+        return min(self.counts[first] * self.counts[second] / self.total, self.floor * 0.5)
+
+    def neighbours(self, word_id: int) -> list[str]:
+        """Common real words one edit (insertion, deletion, substitution, transposition) away."""
+        return self.neighbour_lines[word_id].split()
+
+
+def _package_file(name: str) -> Path:
+    try:
+        folder = resources.files("symspellpy")
+    except ModuleNotFoundError:
+        raise ModelError("the confusion model needs the symspellpy package (pip install symspellpy)") from None
+    path = Path(str(folder.joinpath(name)))
+    if not path.is_file():
+        raise ModelError(f"symspellpy does not ship {name}; reinstall symspellpy")
+    return path
+
+
+def _is_word(token: str) -> bool:
+    return token.isalpha() and token.islower() and token.isascii()
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True if ``b`` is ``a`` with one letter inserted, deleted or changed, or two neighbours swapped."""
+    la, lb = len(a), len(b)
+    if a == b or abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
+    """For each word (by position), its common real-word neighbours one edit away, most frequent first."""
+    common = [i for i, c in enumerate(counts) if c >= NEIGHBOUR_MIN_COUNT]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i in common:
+        index[words[i]].append(i)
+        for d in _deletes(words[i]):
+            index[d].append(i)
+    lines = []
+    for i, word in enumerate(words):
+        if counts[i] < WRITTEN_MIN_COUNT or len(word) < 2:
+            lines.append("")
+            continue
+        found: set[int] = set()
+        for probe in (word, *_deletes(word)):
+            found.update(index.get(probe, ()))
+        near = sorted((j for j in found if j != i and one_edit_apart(word, words[j])), key=lambda j: -counts[j])
+        lines.append(" ".join(words[j] for j in near))
+    return lines
+
+
+def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
+    """Read the two count files into packed tables (lower-case alphabetic words only)."""
+    raw_counts: dict[str, float] = {}
+    try:
+        with unigram_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) == 2 and _is_word(parts[0]) and parts[0] not in raw_counts:
+                    raw_counts[parts[0]] = float(parts[1])
+        words = sorted(raw_counts)
+        ids = {w: i for i, w in enumerate(words)}
+        unigrams = [raw_counts[w] for w in words]
+        pairs: dict[int, float] = {}
+        right_mass = [0.0] * len(words)
+        with bigram_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) != 3:
+                    continue
+                a, b = ids.get(parts[0]), ids.get(parts[1])
+                if a is None or b is None:
+                    continue
+                count = float(parts[2])
+                pairs[a << ID_BITS | b] = count
+                right_mass[a] += count
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"cannot read n-gram counts: {exc}") from None
+    if len(words) >= 1 << ID_BITS or not pairs:
+        raise ModelError("unexpected n-gram data: too many words or no bigrams")
+    # The two lists come from different samples: bigram counts run some 30-50 times larger than unigram
+    # counts. Take the scale from the most frequent words, whose following words are nearly all listed.
+    frequent = sorted(range(len(words)), key=lambda i: -unigrams[i])[:200]
+    ratios = sorted(right_mass[i] / unigrams[i] for i in frequent)
+    scale = ratios[int(len(ratios) * 0.9)]
+    keys = sorted(pairs)
+    neighbours = neighbour_table(words, unigrams)
+    return NgramData(
+        words="\n".join(words),
+        unigrams=array.array("d", (c * scale for c in unigrams)).tobytes(),
+        bigram_keys=array.array("q", keys).tobytes(),
+        bigram_counts=array.array("f", (pairs[k] for k in keys)).tobytes(),
+        neighbours="\n".join(neighbours),
+        floor=min(pairs.values()),
+        total=sum(unigrams) * scale,
+    )
+
+
+def _cache_path(sources: tuple[Path, ...]) -> Path | None:
+    try:
+        import platformdirs
+    except ModuleNotFoundError:
+        return None
+    facts = (FORMAT_VERSION, NEIGHBOUR_MIN_COUNT, WRITTEN_MIN_COUNT, [(p.name, p.stat().st_size) for p in sources])
+    stamp = hashlib.sha1(repr(facts).encode()).hexdigest()[:12]
+    return Path(platformdirs.user_cache_dir("copylint")) / f"ngrams-{stamp}.marshal"
+
+
+def _read_cache(path: Path) -> NgramData | None:
+    try:
+        raw = marshal.loads(path.read_bytes())
+        return NgramData(*raw)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_cache(path: Path, data: NgramData) -> None:
+    fields = (data.words, data.unigrams, data.bigram_keys, data.bigram_counts, data.neighbours, data.floor, data.total)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".ngrams-") as handle:
+            handle.write(marshal.dumps(fields))
+        os.replace(handle.name, path)
+    except OSError:
+        return  # a read-only cache folder only costs the build time on the next run
+
+
+def load_model() -> NgramModel:
+    """The model from the user cache, building (and caching) it from symspellpy's files if needed."""
+    sources = (_package_file(UNIGRAM_FILE), _package_file(BIGRAM_FILE))
+    cache = _cache_path(sources)
+    data = _read_cache(cache) if cache is not None and cache.is_file() else None
+    if data is None:
+        data = build_data(*sources)
+        if cache is not None:
+            _write_cache(cache, data)
+    return NgramModel(data)
