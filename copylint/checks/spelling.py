@@ -1,0 +1,417 @@
+"""Spelling: words that are not English words (non-word typos), told apart from the names news copy is full of."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from copylint.document import Token, TokenKind
+from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
+from copylint.vocabulary import Misspelling, Vocabulary
+
+if TYPE_CHECKING:
+    from copylint.document import Block, Document
+
+# Characters that, touching a word, say it belongs to a URL, path, e-mail, domain or code rather than prose.
+_GLUE_BEFORE = frozenset("/\\@_.:=#&~+*<>|^`{}[]%$")
+_GLUE_AFTER = frozenset("/\\@_=#&~+*<>|^`{}[]%$")
+_HYPHENS = frozenset("-\u2010\u2011")
+_APOSTROPHES = ("'s", "’s")
+_CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
+_LOWER_WORD = regex.compile(r"^[a-z]+(?:'[a-z]+)*$")
+
+# Affixes English builds new words with; a word made of one and a known word is coined, not misspelt.
+_PREFIXES = tuple(
+    "anti counter over under out mis non pre post pro re un co de dis inter intra multi micro macro mega mini "
+    "neo semi sub super trans ultra cyber bio eco geo hyper tele mid self hydro electro photo neuro para "
+    "extra infra crypto".split()
+)
+_SUFFIXES = tuple(
+    "ations ation isations isation izations ization ising izing ised ized ises izes ise ize ers er ings ing "
+    "eds ed ness less ful fully ably able ibly ible ists ist isms ism ity ities ments ment ships ship ly s es".split()
+)
+# Function words do not combine into closed compounds; "andthe" is a missing space, "frontman" is a word.
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is was are were be been it its this that these "
+    "those he she they we you i his her their our your my me him them us not no has had have do did does "
+    "will would can could should may might must than then there here who what which when where why how".split()
+)
+
+COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
+NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
+
+
+@dataclass(frozen=True)
+class SpellingData:
+    """What ``prepare`` builds once per rule set: extra corrections, accepted words, and the vocabulary."""
+
+    corrections: Mapping[str, Misspelling]
+    house_exact: frozenset[str]
+    house_lower: frozenset[str]
+    _vocabulary: list[Vocabulary] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The shared vocabulary, loaded on first use (not when the rule set is built)."""
+        if not self._vocabulary:
+            self._vocabulary.append(Vocabulary.load())
+        return self._vocabulary[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """Why a word is flagged and what to offer."""
+
+    suggestions: tuple[str, ...]
+    known: Misspelling | None  # set when a dictionary of misspellings lists the word
+
+
+def _edit_cost(typo: str, word: str) -> float:
+    """Weighted restricted Damerau-Levenshtein distance: cheap for the slips people make most."""
+    rows = len(typo) + 1
+    cols = len(word) + 1
+    previous2: list[float] = []
+    previous = [float(j) for j in range(cols)]
+    for i in range(1, rows):
+        current = [float(i)] + [0.0] * (cols - 1)
+        a = typo[i - 1]
+        for j in range(1, cols):
+            b = word[j - 1]
+            if a == b:
+                current[j] = previous[j - 1]
+                continue
+            substitution = previous[j - 1] + _substitution_cost(a, b)
+            # deleting a typed letter: cheap when it doubled its neighbour
+            deletion = previous[j] + (0.45 if (i > 1 and typo[i - 2] == a) or (i < len(typo) and typo[i] == a) else 0.9)
+            # inserting a missed letter: cheap when it is a doubled letter or a vowel
+            missed = 0.45 if (j > 1 and word[j - 2] == b) or (j < len(word) and word[j] == b) else (0.7 if b in "aeiou" else 1.0)
+            insertion = current[j - 1] + missed
+            best = min(substitution, deletion, insertion)
+            if i > 1 and j > 1 and a == word[j - 2] and typo[i - 2] == b:
+                best = min(best, previous2[j - 2] + 0.55)
+            current[j] = best
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS: dict[str, str] = {}
+for _r, _row in enumerate(_KEYBOARD_ROWS):
+    for _c, _key in enumerate(_row):
+        near = [_row[k] for k in (_c - 1, _c + 1) if 0 <= k < len(_row)]
+        for _other in (_r - 1, _r + 1):
+            if 0 <= _other < len(_KEYBOARD_ROWS):
+                near += [_KEYBOARD_ROWS[_other][k] for k in (_c - 1, _c, _c + 1) if 0 <= k < len(_KEYBOARD_ROWS[_other])]
+        _NEIGHBOURS[_key] = "".join(near)
+_SOUND_ALIKE = frozenset(["ck", "kc", "cs", "sc", "sz", "zs", "iy", "yi", "fv", "vf", "gj", "jg", "mn", "nm", "td", "dt"])
+
+
+def _substitution_cost(a: str, b: str) -> float:
+    if a in "aeiou" and b in "aeiou":
+        return 0.6
+    if a + b in _SOUND_ALIKE:
+        return 0.7
+    if b in _NEIGHBOURS.get(a, ""):
+        return 0.75
+    return 1.0
+
+
+class NonWord(BaseRule):
+    """Flags words that are not English words, with ranked suggestions; names, acronyms and URLs are left alone."""
+
+    id = "spelling/nonword"
+    category = Category.SPELLING
+    default_severity = Severity.WARNING
+    summary = "A word that is not in the dictionary (a likely typo)"
+    default_options = MappingProxyType({"max_suggestions": 5})
+    doc = RuleDoc(
+        what=(
+            "Flags words that are not English words: known misspellings (codespell's list and copylint's own) and "
+            "lower-case words that are neither in the dictionary nor frequent in English but are one or two edits "
+            "from a common word. Capitalised words are treated as names unless they appear once and are one edit "
+            "from a common word. Acronyms, words with digits, URLs, e-mail addresses, handles, hyphenated compounds "
+            "whose parts are words, possessives, British and American spellings and the house word list "
+            "(`words`, `words_file`, an inline `copylint-accept` comment) are never flagged."
+        ),
+        why="A non-word in print is the most visible slip a desk can make, and readers take it as a sign of haste.",
+        example="The goverment said the new bridge in Tarnwick would open in Febuary.",
+        use_instead="The government said the new bridge in Tarnwick would open in February.",
+        fix_safety=(
+            "Safe when a dictionary of known misspellings gives a single correction (reported as an error). "
+            "Otherwise unsafe: the best-ranked suggestion is offered as the fix and the others are listed, "
+            "because a rare word or an unfamiliar name may be right after all."
+        ),
+    )
+
+    def prepare(self, inputs: PrepareInput) -> SpellingData:
+        """Validate correction lexicons and fold the house word list; the vocabulary loads on first check."""
+        corrections: dict[str, Misspelling] = {}
+        for lexicon in inputs.lexicons:
+            entries = lexicon.entries
+            if not isinstance(entries, dict):
+                raise lexicon.error("entries must be a table of misspelling = correction", "entries")
+            for wrong, right in entries.items():
+                if not isinstance(wrong, str) or not _LOWER_WORD.match(wrong):
+                    raise lexicon.error(f"misspelling {wrong!r} must be one lower-case word", str(wrong))
+                choices = [right] if isinstance(right, str) else right
+                if not isinstance(choices, list) or not choices or not all(isinstance(c, str) and c.strip() for c in choices):
+                    raise lexicon.error(f"correction of {wrong!r} must be a word or a list of words", wrong)
+                if any(c.lower() == wrong for c in choices):
+                    raise lexicon.error(f"{wrong!r} is corrected to itself", wrong)
+                corrections[wrong] = Misspelling(tuple(choices), isinstance(right, str))
+        house = frozenset(w.strip() for w in inputs.house_words if w.strip())
+        return SpellingData(MappingProxyType(corrections), house, frozenset(w.lower() for w in house))
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Look at every word token; only rare and unknown words reach the slower checks."""
+        data = context.state if isinstance(context.state, SpellingData) else self.prepare(PrepareInput({}, context.house_words, ()))
+        vocabulary = data.vocabulary
+        accepted_lower = data.house_lower | {w.lower() for w in document.accepted_words}
+        scan = _Scan(self, document, context, data, vocabulary, accepted_lower)
+        for block in document.blocks:
+            tokens = block.tokens
+            for index, token in enumerate(tokens):
+                if token.kind is not TokenKind.WORD:
+                    continue
+                word = token.text
+                lower = word.lower()
+                if vocabulary.is_word(lower):  # the fast path: most words end here
+                    continue
+                finding = scan.examine(block, tokens, index, token, lower)
+                if finding is not None:
+                    yield finding
+
+
+class _Scan:
+    """The slow path for one document: words the fast path did not recognise."""
+
+    def __init__(
+        self,
+        rule: NonWord,
+        document: Document,
+        context: RuleContext,
+        data: SpellingData,
+        vocabulary: Vocabulary,
+        accepted_lower: frozenset[str],
+    ) -> None:
+        self.rule = rule
+        self.document = document
+        self.text = document.text
+        self.context = context
+        self.data = data
+        self.vocabulary = vocabulary
+        self.accepted_lower = accepted_lower
+        self.max_suggestions = int(context.options.get("max_suggestions", 5))
+        self._counts: Counter[str] | None = None
+        self._lower_counts: Counter[str] | None = None
+
+    def count(self, lower: str) -> int:
+        """How often the word occurs in the document, any capitalisation."""
+        if self._counts is None:
+            self._counts = Counter(t.text.lower() for t in self.document.tokens() if t.kind is TokenKind.WORD)
+        return self._counts[lower]
+
+    def lower_count(self, lower: str) -> int:
+        """How often the word occurs in lower case (as an ordinary word, not a name)."""
+        if self._lower_counts is None:
+            self._lower_counts = Counter(
+                t.text for t in self.document.tokens() if t.kind is TokenKind.WORD and t.text.islower()
+            )
+        return self._lower_counts[lower]
+
+    def examine(self, block: Block, tokens: tuple[Token, ...], index: int, token: Token, lower: str) -> Finding | None:
+        """A finding for ``token`` if it is a non-word, else None."""
+        word = token.text
+        if word in self.data.house_exact or lower in self.accepted_lower:
+            return None
+        if any(c.isdigit() for c in word) or not word.isascii() and not _is_ascii_after_quotes(word):
+            return None
+        if len(word) > 1 and word.isupper():
+            return None  # acronym or all-caps headline
+        if self._glued(token):
+            return None
+        start, end = token.start, token.end
+        stem = lower.replace("’", "'")
+        for tail in _APOSTROPHES:
+            if stem.endswith(tail.replace("’", "'")):
+                stem = stem[:-2]
+                end -= 2
+                break
+        if "'" in stem:
+            head, _, tail = stem.rpartition("'")
+            if tail in _CONTRACTION_TAILS and self.vocabulary.is_word(stem):
+                return None
+            return None  # O'Neill, d'Ivoire, rock'n'roll: names and set forms
+        if stem in self.accepted_lower or self.vocabulary.is_word(stem) or len(stem) < 2:
+            return None
+        shown = self.text[start:end]
+        rest = shown[1:]
+        if rest and not rest.islower():
+            return None  # McDonald, iPhone, eBay
+        compound = self._compound(tokens, index)
+        if compound is not None and self._compound_is_word(compound):
+            return None
+        capitalised = shown[0].isupper()
+        verdict = self._judge(stem, capitalised, block)
+        if verdict is None:
+            return None
+        return self._finding(Span(start, end), shown, verdict)
+
+    def _glued(self, token: Token) -> bool:
+        text = self.text
+        before = text[token.start - 1] if token.start > 0 else " "
+        after = text[token.end] if token.end < len(text) else " "
+        if before in _GLUE_BEFORE or after in _GLUE_AFTER:
+            return True
+        return after == "." and token.end + 1 < len(text) and text[token.end + 1].isalnum()
+
+    def _compound(self, tokens: tuple[Token, ...], index: int) -> list[str] | None:
+        """The parts of the hyphenated compound ``tokens[index]`` belongs to, or None."""
+        start = index
+        while start >= 2 and self._joins(tokens[start - 2], tokens[start - 1], tokens[start]):
+            start -= 2
+        end = index
+        while end + 2 < len(tokens) and self._joins(tokens[end], tokens[end + 1], tokens[end + 2]):
+            end += 2
+        if start == end:
+            return None
+        return [tokens[i].text.lower() for i in range(start, end + 1, 2)]
+
+    @staticmethod
+    def _joins(left: Token, mark: Token, right: Token) -> bool:
+        return (
+            mark.kind is TokenKind.PUNCT
+            and mark.text in _HYPHENS
+            and left.end == mark.start
+            and mark.end == right.start
+            and left.kind in (TokenKind.WORD, TokenKind.NUMBER)
+            and right.kind in (TokenKind.WORD, TokenKind.NUMBER)
+        )
+
+    def _compound_is_word(self, parts: list[str]) -> bool:
+        joined = "".join(parts)
+        return self.vocabulary.is_word(joined) or self.vocabulary.frequency(joined) >= COMMON_ZIPF - 0.5
+
+    def _coined(self, stem: str) -> bool:
+        """True if ``stem`` is a known word with an affix, or two everyday words run together."""
+        vocabulary = self.vocabulary
+        for prefix in _PREFIXES:
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
+                base = stem[len(prefix) :]
+                if vocabulary.is_word(base) or self._suffixed(base):
+                    return True
+        if self._suffixed(stem):
+            return True
+        for cut in range(3, len(stem) - 2):
+            left, right = stem[:cut], stem[cut:]
+            if (
+                left not in _FUNCTION_WORDS
+                and right not in _FUNCTION_WORDS
+                and vocabulary.is_word(left)
+                and vocabulary.is_word(right)
+                and vocabulary.frequency(left) >= COMMON_ZIPF
+                and vocabulary.frequency(right) >= COMMON_ZIPF
+            ):
+                return True
+        return False
+
+    def _suffixed(self, stem: str) -> bool:
+        vocabulary = self.vocabulary
+        for suffix in _SUFFIXES:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+                base = stem[: -len(suffix)]
+                if vocabulary.is_word(base) or vocabulary.is_word(base + "e"):
+                    return True
+                if len(base) > 3 and base[-1] == base[-2] and vocabulary.is_word(base[:-1]):
+                    return True
+                if base.endswith("i") and vocabulary.is_word(base[:-1] + "y"):
+                    return True
+        return False
+
+    def _known(self, stem: str) -> Misspelling | None:
+        return self.data.corrections.get(stem) or self.vocabulary.misspelling(stem)
+
+    def _judge(self, stem: str, capitalised: bool, block: Block) -> _Verdict | None:
+        vocabulary = self.vocabulary
+        frequency = vocabulary.frequency(stem)
+        known = self._known(stem)
+        repeated = self.count(stem) > 1
+        if capitalised:
+            # A capitalised unknown word is a name unless it appears once and sits one slip from a common word.
+            if known is not None and (self.lower_count(stem) > 0 or (frequency < 2.5 and not repeated)):
+                return _Verdict(known.corrections, known)
+            if repeated or frequency >= 2.0:
+                return None
+            ranked = self._ranked(stem, frequency, max_distance=1)
+            if ranked and vocabulary.frequency(ranked[0]) >= NAME_TARGET_ZIPF:
+                return _Verdict(tuple(ranked), None)
+            return None
+        if known is not None:
+            return _Verdict(known.corrections, known)
+        if repeated or self._coined(stem):
+            return None
+        ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 else 1)
+        if not ranked:
+            return _Verdict((), None) if frequency == 0 and len(stem) >= 4 else None
+        best = ranked[0]
+        margin = vocabulary.frequency(best) - frequency
+        if frequency > 0 and margin < 1.5:
+            return None
+        return _Verdict(tuple(ranked), None)
+
+    def _ranked(self, stem: str, frequency: float, max_distance: int) -> list[str]:
+        """Real words near ``stem``, best first: frequent words reached by common slips rank highest."""
+        vocabulary = self.vocabulary
+        candidates = vocabulary.candidates(stem, 1)
+        if not candidates and max_distance >= 2:
+            candidates = vocabulary.candidates(stem, 2)
+        scored = []
+        for candidate, _ in candidates:
+            if "'" in candidate and "'" not in stem:
+                continue
+            cost = _edit_cost(stem, candidate)
+            score = vocabulary.frequency(candidate) - 2.2 * cost + (0.4 if candidate[0] == stem[0] else 0.0)
+            scored.append((score, candidate))
+        for cut in range(1, len(stem)):
+            left, right = stem[:cut], stem[cut:]
+            if (left in ("a", "i") or len(left) > 1) and len(right) > 1 and vocabulary.is_word(left) and vocabulary.is_word(right):
+                low = min(vocabulary.frequency(left), vocabulary.frequency(right))
+                if low >= 4.0:
+                    scored.append((low - 2.2 * 0.6, f"{left} {right}"))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [candidate for _, candidate in scored[: self.max_suggestions]]
+
+    def _finding(self, span: Span, shown: str, verdict: _Verdict) -> Finding:
+        rule, context = self.rule, self.context
+        suggestions = tuple(match_case(shown, s) for s in verdict.suggestions)
+        if verdict.known is not None and verdict.known.fixable and len(suggestions) == 1:
+            severity = Severity.ERROR if context.severity is rule.default_severity else context.severity
+            return rule.finding(
+                context,
+                span,
+                f"'{shown}' is a misspelling of '{suggestions[0]}'",
+                replacement=suggestions[0],
+                applicability=Applicability.SAFE,
+                severity=severity,
+            )
+        if not suggestions:
+            return rule.finding(context, span, f"'{shown}' is not in the dictionary")
+        listed = ", ".join(f"'{s}'" for s in suggestions[:3])
+        return rule.finding(
+            context,
+            span,
+            f"'{shown}' is not a word; did you mean {listed}?",
+            replacement=suggestions[0],
+            applicability=Applicability.UNSAFE,
+            suggestions=suggestions,
+        )
+
+
+def _is_ascii_after_quotes(word: str) -> bool:
+    return word.replace("’", "'").isascii()
