@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from copylint.checks.names import NAMES_RULES
 from copylint.checks.style import DoubledWord
 from copylint.rule import Rule
 
-BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(),)
+BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(), *NAMES_RULES)

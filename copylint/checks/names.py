@@ -1,0 +1,803 @@
+"""Names rules: a name spelled two ways in one story, an acronym used unlike its definition, a surname before the full name.
+
+The rules read capitalised runs of words ("Mr Omar al-Faris", "Lake Tarnow Water Board") from every block,
+link surnames to full names through the runs they share, and compare spellings with rapidfuzz (edit
+distance) and jellyfish (phonetic keys). Word frequencies from wordfreq's English lists, loaded on first
+need, tell a name from a common word ("Many" at the start of a sentence is not a misspelt "Mann").
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.util
+import marshal
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from copylint.document import TokenKind
+from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
+
+if TYPE_CHECKING:
+    from copylint.document import Block, Document
+    from copylint.loader import Lexicon
+
+_WORD = TokenKind.WORD
+_PUNCT = TokenKind.PUNCT
+_HYPHENS = frozenset("-‐‑")
+_SPACES = frozenset((" ", "\u00a0"))
+# A capital right after one of these starts a clause, so it says nothing about being a name.
+_CLAUSE_OPENERS = frozenset("\"“‘'([:—–.!?;")
+_APOSTROPHES = ("'s", "’s")
+_LEXICON_KEYS = {
+    "titles": "a list of titles (strings)",
+    "male_titles": "a list of titles (strings)",
+    "female_titles": "a list of titles (strings)",
+    "particles": "a list of name particles (strings)",
+    "demonyms": "a list of groups (lists of strings)",
+    "inflection_suffixes": "a list of suffixes (strings)",
+    "kinship": "a list of words (strings)",
+    "reporting_verbs": "a list of words (strings)",
+    "not_names": "a list of words (strings)",
+    "acronym_alternates": "a list of groups (lists of strings)",
+}
+
+
+@dataclass(frozen=True)
+class NameData:
+    """Everything the names rules know besides the text: titles, particles, demonyms, kinship words."""
+
+    titles: frozenset[str] = frozenset()
+    male_titles: frozenset[str] = frozenset()
+    female_titles: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    demonym_group: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    inflection_suffixes: frozenset[str] = frozenset()
+    kinship: frozenset[str] = frozenset()
+    reporting_verbs: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
+    acronym_group: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _string_list(lexicon: Lexicon, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise lexicon.error(f"entries.{key} must be {_LEXICON_KEYS[key]}", key)
+    return [item.strip() for item in value]
+
+
+def _groups(lexicon: Lexicon, key: str, value: Any) -> list[list[str]]:
+    if not isinstance(value, list):
+        raise lexicon.error(f"entries.{key} must be {_LEXICON_KEYS[key]}", key)
+    groups = []
+    for group in value:
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) and w.strip() for w in group):
+            raise lexicon.error(f"entries.{key}: each group must list at least two words, not {group!r}", key)
+        groups.append([w.strip() for w in group])
+    return groups
+
+
+def parse_name_lexicons(lexicons: Iterable[Lexicon]) -> NameData:
+    """Validate the ``names`` lexicons (tables of the keys in _LEXICON_KEYS) and merge them into NameData."""
+    lists: dict[str, set[str]] = {key: set() for key in _LEXICON_KEYS}
+    demonyms: dict[str, int] = {}
+    alternates: dict[str, int] = {}
+    group_id = 0
+    for lexicon in lexicons:
+        entries = lexicon.entries
+        if not isinstance(entries, dict):
+            raise lexicon.error("entries must be a table with keys such as titles, particles, demonyms", "entries")
+        for key, value in entries.items():
+            if key not in _LEXICON_KEYS:
+                raise lexicon.error(f"unknown names lexicon key {key!r} (known: {', '.join(sorted(_LEXICON_KEYS))})", key)
+            if key in ("demonyms", "acronym_alternates"):
+                target = demonyms if key == "demonyms" else alternates
+                for group in _groups(lexicon, key, value):
+                    group_id += 1
+                    for word in group:
+                        form = word.casefold() if key == "demonyms" else word
+                        if form in target:
+                            raise lexicon.error(f"entries.{key}: {word!r} is in two groups", word)
+                        target[form] = group_id
+                continue
+            for word in _string_list(lexicon, key, value):
+                if " " in word:
+                    raise lexicon.error(f"entries.{key}: {word!r} must be a single word", word)
+                lists[key].add(word.casefold().rstrip("."))
+    return NameData(
+        titles=frozenset(lists["titles"] | lists["male_titles"] | lists["female_titles"]),
+        male_titles=frozenset(lists["male_titles"]),
+        female_titles=frozenset(lists["female_titles"]),
+        particles=frozenset(lists["particles"]),
+        demonym_group=MappingProxyType(demonyms),
+        inflection_suffixes=frozenset(lists["inflection_suffixes"]),
+        kinship=frozenset(lists["kinship"]),
+        reporting_verbs=frozenset(lists["reporting_verbs"]),
+        not_names=frozenset(lists["not_names"]),
+        acronym_group=MappingProxyType(alternates),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Mentions: capitalised runs of words and the name words in them
+
+
+class NameWord(NamedTuple):
+    """One word of a name as written (possessive stripped), with where it stands."""
+
+    key: str  # casefolded form, what spellings are compared on
+    form: str
+    start: int
+    end: int
+    run: int  # index of its run in the list of runs
+    weak: bool  # sentence-initial or in the headline: the capital says nothing about being a name
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A capitalised run of words: one mention of a person, place or organisation."""
+
+    words: tuple[NameWord, ...]
+    titles: tuple[str, ...]  # leading titles, casefolded, without a dot ("prime", "minister")
+    start: int
+    end: int
+    block: int
+    next_word: str  # the casefolded word right after the run, if any ("said")
+    joined_after: bool  # a hyphen or slash glues the run to the next word ("Abbas-led")
+    headline: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Casefolded name words of the run."""
+        return tuple(w.key for w in self.words)
+
+
+def _is_capitalised(text: str) -> bool:
+    return text[0].isupper()
+
+
+def _name_form(text: str) -> str:
+    for suffix in _APOSTROPHES:
+        if text.endswith(suffix) and len(text) > 3:
+            return text[: -len(suffix)]
+    return text
+
+
+def extract_runs(document: Document, data: NameData) -> list[Run]:
+    """Every capitalised run of words in the document, with its name words, titles and neighbours."""
+    runs: list[Run] = []
+    for block in document.blocks:
+        _block_runs(document.text, block, data, runs)
+    return runs
+
+
+def _block_runs(text: str, block: Block, data: NameData, runs: list[Run]) -> None:
+    tokens = block.tokens
+    count = len(tokens)
+    sentence_starts = {s.start for s in block.sentences}
+    particles = data.particles
+    titles = data.titles
+    headline = block.is_headline
+    i = 0
+    while i < count:
+        token = tokens[i]
+        if token.kind is not _WORD or not (_is_capitalised(token.text) or token.text.casefold() in particles):
+            i += 1
+            continue
+        members = [token]
+        j = i
+        while j + 1 < count:
+            last = members[-1]
+            following = tokens[j + 1]
+            gap = text[last.end : following.start]
+            if following.kind is _WORD and gap in _SPACES:
+                if _is_capitalised(following.text) or following.text.casefold() in particles:
+                    members.append(following)
+                    j += 1
+                    continue
+                break
+            if j + 2 < count and following.kind is _PUNCT and not gap:
+                after = tokens[j + 2]
+                joined = text[following.end : after.start]
+                if after.kind is not _WORD or not (_is_capitalised(after.text) or after.text.casefold() in particles):
+                    break
+                if following.text in _HYPHENS and not joined:
+                    members.append(after)
+                    j += 2
+                    continue
+                if (
+                    following.text == "."
+                    and joined == " "
+                    and (len(last.text) == 1 or last.text.casefold() in titles)
+                    and _is_capitalised(after.text)
+                ):
+                    members.append(after)
+                    j += 2
+                    continue
+            break
+        # Particles lead or trail only inside a name ("al-Faris"), never alone ("de facto").
+        while members and not _is_capitalised(members[-1].text):
+            members.pop()
+        while members and not _is_capitalised(members[0].text):
+            members.pop(0)
+        next_index = j + 1
+        i = j + 1
+        if not members:
+            continue
+        first = members[0]
+        weak = headline or first.start in sentence_starts or _after_opener(text, block, first.start)
+        run_titles: list[str] = []
+        words: list[NameWord] = []
+        run_index = len(runs)
+        for position, member in enumerate(members):
+            word = member.text
+            folded = word.casefold()
+            if folded in titles and not words:
+                run_titles.append(folded)
+                continue
+            if len(word) < 3 or folded in particles or folded in titles or word.isupper():
+                continue
+            form = _name_form(word)
+            key = form.casefold()
+            if key in data.not_names or not form.replace("'", "").replace("’", "").isalpha():
+                continue
+            words.append(NameWord(key, form, member.start, member.start + len(form), run_index, weak and position == 0))
+        next_word = ""
+        joined_after = False
+        if next_index < count:
+            following = tokens[next_index]
+            gap = text[members[-1].end : following.start]
+            if following.kind is _PUNCT and not gap and following.text in ("-", "‐", "/"):
+                joined_after = True
+            elif following.kind is _WORD:
+                next_word = following.text.casefold()
+        if words or run_titles:
+            runs.append(
+                Run(
+                    tuple(words),
+                    tuple(run_titles),
+                    members[0].start,
+                    members[-1].end,
+                    block.index,
+                    next_word,
+                    joined_after,
+                    headline,
+                )
+            )
+
+
+def _after_opener(text: str, block: Block, start: int) -> bool:
+    """True if only a quote, bracket, colon or dash (and spaces) stands between the clause start and ``start``."""
+    position = start - 1
+    while position >= block.span.start and text[position] in _SPACES:
+        position -= 1
+    return position < block.span.start or text[position] in _CLAUSE_OPENERS
+
+
+# --------------------------------------------------------------------------------------------------------------
+# English word frequencies
+
+
+def _wordfreq_file(name: str) -> Path | None:
+    """A data file shipped in the wordfreq package, found without importing it (its import takes ~0.3 s)."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    return path if path.is_file() else None
+
+
+def _read_cbpack(path: Path) -> list[list[str]]:
+    """wordfreq's format: a header, then one list of words per centibel of frequency, most frequent first."""
+    import gzip
+
+    import msgpack  # type: ignore[import-untyped]
+
+    with gzip.open(path, "rb") as handle:
+        data = msgpack.load(handle, raw=False)
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict) or data[0].get("format") != "cB":
+        return []
+    return [list(level) for level in data[1:]]
+
+
+class EnglishFrequencies:
+    """How common a word is in English, from wordfreq's lists, read on first use and cached compactly."""
+
+    COMMON_ZIPF = 3.0  # the small list: words used at least once per million
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir
+        self._common: frozenset[str] | None = None
+        self._levels: tuple[str, tuple[int, ...]] | None = None
+
+    def is_common(self, word: str) -> bool:
+        """True for a casefolded word used at least once per million words of English (many, iran, smith)."""
+        if self._common is None:
+            path = _wordfreq_file("small_en.msgpack.gz")
+            self._common = frozenset(w for level in _read_cbpack(path) for w in level) if path else frozenset()
+        return word in self._common
+
+    def zipf(self, word: str) -> float:
+        """Zipf frequency of a casefolded word (0 if unknown): 3 is once per million words."""
+        if self._levels is None:
+            self._levels = self._load_levels()
+        joined, bounds = self._levels
+        found = joined.find(f"\n{word}\n")
+        if found < 0:
+            return 0.0
+        level = bisect.bisect_right(bounds, found) - 1
+        return round(9.0 - level / 100.0, 2)
+
+    def _load_levels(self) -> tuple[str, tuple[int, ...]]:
+        """All words of the large list in one string (a level starts at each bound): quick to load and search."""
+        path = _wordfreq_file("large_en.msgpack.gz")
+        if path is None:
+            return "\n", (0,)
+        stat = path.stat()
+        cache = self._cache_path(f"names-zipf-{stat.st_size}-{int(stat.st_mtime)}.marshal")
+        if cache is not None and cache.is_file():
+            try:
+                joined, bounds = marshal.loads(cache.read_bytes())
+                if isinstance(joined, str) and isinstance(bounds, tuple):
+                    return joined, bounds
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+        parts: list[str] = []
+        starts: list[int] = []
+        size = 0
+        for level in _read_cbpack(path):
+            starts.append(size)
+            piece = "\n" + "\n".join(level) if level else ""
+            parts.append(piece)
+            size += len(piece)
+        joined = "".join(parts) + "\n"
+        result = (joined, tuple(starts))
+        if cache is not None:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_bytes(marshal.dumps(result))
+                os.replace(temporary, cache)
+            except OSError:
+                pass  # a read-only cache directory only costs time
+        return result
+
+    def _cache_path(self, name: str) -> Path | None:
+        if self._cache_dir is not None:
+            return self._cache_dir / name
+        try:
+            import platformdirs
+        except ImportError:
+            return None
+        return Path(platformdirs.user_cache_dir("copylint")) / name
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Comparing spellings
+
+
+_TRANSLIT = (("ph", "f"), ("ck", "k"), ("y", "i"), ("kh", "k"), ("dh", "d"), ("ou", "u"))
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def skeleton(word: str) -> str:
+    """A spelling key that forgets accents, doubled letters and common transliteration swaps (ph/f, y/i)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for old, new in _TRANSLIT:
+        plain = plain.replace(old, new)
+    return _DOUBLES.sub(r"\1", plain)
+
+
+def is_inflection(a: str, b: str, data: NameData) -> bool:
+    """True if two casefolded words are forms of one name (Syria/Syrian, Sweden/Swedes, Britain/British)."""
+    group_a = data.demonym_group.get(a)
+    if group_a is not None and group_a == data.demonym_group.get(b):
+        return True
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    if common < 3:
+        return False
+    suffixes = data.inflection_suffixes
+    rest_a, rest_b = a[common:], b[common:]
+    # Both ends are suffixes: Syria/Syrian, Sweden/Swedes, Ukraine/Ukrainian.
+    return (not rest_a or rest_a in suffixes) and (not rest_b or rest_b in suffixes)
+
+
+class Spelling:
+    """Similarity tests between two casefolded words, through rapidfuzz and jellyfish (imported on first use)."""
+
+    def __init__(self) -> None:
+        from jellyfish import metaphone
+        from rapidfuzz.distance import OSA
+
+        self.distance = OSA.distance
+        self.metaphone = metaphone
+
+    def variants(self, key: str, keys: Sequence[str]) -> list[tuple[str, int]]:
+        """Keys within two edits of ``key`` (transpositions count as one), nearest first."""
+        from rapidfuzz import process
+
+        found = process.extract(key, keys, scorer=self.distance, score_cutoff=2, limit=None)
+        return sorted(((choice, int(score)) for choice, score, _ in found if choice != key), key=lambda c: c[1])
+
+    def same_name(self, a: str, b: str, distance: int) -> bool:
+        """True if ``a`` and ``b`` read as one name spelled two ways, given their edit distance."""
+        shorter = min(len(a), len(b))
+        if shorter < 4 or distance == 0:
+            return False
+        if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou") and skeleton(a)[0] != skeleton(b)[0]:
+            return False
+        same_skeleton = skeleton(a) == skeleton(b)
+        if distance == 1:
+            return shorter >= 5 or same_skeleton or self.metaphone(a) == self.metaphone(b)
+        if same_skeleton:
+            return shorter >= 5
+        return shorter >= 7 and self.metaphone(a) == self.metaphone(b)
+
+
+@dataclass
+class NamesState:
+    """Prepared once per rule set: lexicon data and lazily built helpers."""
+
+    data: NameData
+    frequencies: EnglishFrequencies
+    _spelling: Spelling | None = None
+
+    @property
+    def spelling(self) -> Spelling:
+        """The similarity tests, built (and their libraries imported) on first use."""
+        if self._spelling is None:
+            self._spelling = Spelling()
+        return self._spelling
+
+
+def _prepare(inputs: PrepareInput) -> NamesState:
+    return NamesState(parse_name_lexicons(inputs.lexicons), EnglishFrequencies())
+
+
+def _sentence_words(document: Document, offset: int) -> Iterator[str]:
+    block = document.block_at(offset)
+    sentence = document.sentence_at(offset)
+    if block is None or sentence is None:
+        return
+    for token in block.tokens:
+        if token.start >= sentence.end:
+            break
+        if token.start >= sentence.start and token.kind is _WORD:
+            yield token.text.casefold()
+
+
+def _gender(run: Run, data: NameData) -> str:
+    for title in run.titles:
+        if title in data.male_titles:
+            return "m"
+        if title in data.female_titles:
+            return "f"
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rules
+
+
+class InconsistentSpelling(BaseRule):
+    """Flags a name spelled one way once and another way elsewhere in the same story."""
+
+    id = "names/inconsistent-spelling"
+    category = Category.NAMES
+    default_severity = Severity.WARNING
+    summary = "A name spelled differently from its other mentions in the story"
+    doc = RuleDoc(
+        what=(
+            "Finds the people, places and organisations of a story from its capitalised words, links surnames to "
+            "full names, and flags a mention whose spelling differs by a letter or a transliteration swap "
+            "(ph/f, y/i, -man/-mann, a doubled or dropped consonant) from the spelling used elsewhere. It stays "
+            "quiet on different people with similar names (two different first names), family members, "
+            "titles, possessives, plurals and words made from a place (Syria/Syrian, Britain/British)."
+        ),
+        why=(
+            "A name spelled two ways tells the reader that at least one is wrong, and misspelling a person's "
+            "name is among the errors a newsroom most often has to correct."
+        ),
+        example=(
+            "Harbour master Colin Treharne said the quay would stay closed.\n"
+            "Treharne said repairs would start on Monday. Trehane added that the insurers had been told."
+        ),
+        use_instead=(
+            "Harbour master Colin Treharne said the quay would stay closed.\n"
+            "Treharne said repairs would start on Monday. Treharne added that the insurers had been told."
+        ),
+        fix_safety=(
+            "Unsafe: the fix writes the spelling used most often (or, when the two are used equally, the one "
+            "more common in English text, then the one at the first full mention), but only the reporter or "
+            "the source can say which spelling is right. The other mentions are listed as related locations."
+        ),
+    )
+
+    def prepare(self, inputs: PrepareInput) -> NamesState:
+        """Validate the names lexicons; helpers and word lists are loaded on first use."""
+        return _prepare(inputs)
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare every name word used once with the other name words of the story."""
+        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        data = state.data
+        runs = extract_runs(document, data)
+        by_key: dict[str, list[NameWord]] = {}
+        for run in runs:
+            for word in run.words:
+                by_key.setdefault(word.key, []).append(word)
+        if len(by_key) < 2:
+            return
+        keys = [k for k in by_key if len(k) >= 4]
+        singles = [k for k in keys if len(by_key[k]) == 1]
+        if not singles:
+            return
+        spelling = state.spelling
+        examined: set[frozenset[str]] = set()
+        flagged: set[str] = set()
+        for key in singles:
+            if key in flagged:
+                continue
+            for other, distance in spelling.variants(key, keys):
+                pair = frozenset((key, other))
+                if pair in examined or other in flagged:
+                    continue
+                examined.add(pair)
+                if is_inflection(key, other, data) or not spelling.same_name(key, other, distance):
+                    continue
+                variant, reference = self._direction(key, other, by_key, runs, state)
+                if variant is None or reference is None:
+                    continue
+                finding = self._judge(document, context, variant, reference, by_key, runs, state)
+                if finding is not None:
+                    flagged.add(variant)
+                    yield finding
+                    break
+
+    def _direction(
+        self, a: str, b: str, by_key: Mapping[str, list[NameWord]], runs: Sequence[Run], state: NamesState
+    ) -> tuple[str | None, str | None]:
+        """Which of two keys is the slip and which the reference; (None, None) if neither can be told."""
+        count_a, count_b = len(by_key[a]), len(by_key[b])
+        if count_a != count_b:
+            return (a, b) if count_a < count_b else (b, a)
+        evidence_a, evidence_b = self._is_name(a, by_key, runs, state), self._is_name(b, by_key, runs, state)
+        if evidence_a != evidence_b:
+            return (b, a) if evidence_a else (a, b)
+        if not evidence_a:
+            return None, None
+        frequencies = state.frequencies
+        common_a, common_b = frequencies.is_common(a), frequencies.is_common(b)
+        if common_a and common_b:
+            return None, None
+        if common_a != common_b:
+            return (b, a) if common_a else (a, b)
+        zipf_a, zipf_b = frequencies.zipf(a), frequencies.zipf(b)
+        if abs(zipf_a - zipf_b) >= 0.5:
+            return (b, a) if zipf_a > zipf_b else (a, b)
+        full_a = [w.start for w in by_key[a] if len(runs[w.run].words) > 1]
+        full_b = [w.start for w in by_key[b] if len(runs[w.run].words) > 1]
+        if full_a or full_b:
+            first_a = min(full_a, default=1 << 62)
+            first_b = min(full_b, default=1 << 62)
+            return (b, a) if first_a < first_b else (a, b)
+        return (b, a) if by_key[a][0].start < by_key[b][0].start else (a, b)
+
+    @staticmethod
+    def _is_name(key: str, by_key: Mapping[str, list[NameWord]], runs: Sequence[Run], state: NamesState) -> bool:
+        """True if some mention of ``key`` is capitalised where a common word would not be."""
+        words = by_key[key]
+        if any(not w.weak or len(runs[w.run].words) > 1 for w in words):
+            return True
+        return not state.frequencies.is_common(key)
+
+    def _judge(
+        self,
+        document: Document,
+        context: RuleContext,
+        variant: str,
+        reference: str,
+        by_key: Mapping[str, list[NameWord]],
+        runs: Sequence[Run],
+        state: NamesState,
+    ) -> Finding | None:
+        """The finding for ``variant`` against ``reference``, or None when they are likely different names."""
+        data = state.data
+        mentions = by_key[variant]
+        references = by_key[reference]
+        if len(mentions) != 1 or not self._is_name(reference, by_key, runs, state):
+            return None
+        mention = mentions[0]
+        if state.frequencies.is_common(variant):
+            return None  # a word of its own (Iran beside Iraq, Many beside Mann)
+        run = runs[mention.run]
+        variant_context = set(run.keys) - {variant}
+        reference_contexts = [set(runs[w.run].keys) - {reference} for w in references]
+        if variant_context:
+            shared = any(c & variant_context for c in reference_contexts)
+            if not shared and any(reference_contexts):
+                return None  # "Mary Smyth" beside "John Smith": two people
+        gender = _gender(run, data)
+        if gender and any(_gender(runs[w.run], data) not in ("", gender) for w in references):
+            return None  # "Mrs Osei" beside "Mr Osey": a couple, not a slip
+        if any(word in data.kinship for word in _sentence_words(document, mention.start)):
+            return None
+        if reference in run.keys:
+            return None  # both spellings in one run ("Hassan Hasan"): a compound name, not a slip
+        forms = Counter(w.form for w in references)
+        target = forms.most_common(1)[0][0]
+        full = [w for w in references if len(runs[w.run].words) > 1]
+        if full and forms[full[0].form] == forms[target]:
+            target = full[0].form
+        replacement = match_case(mention.form, target) if mention.form[0].isupper() else target
+        count = len(references)
+        where = f"{count} times elsewhere in the story" if count > 1 else "at its other mention"
+        related = tuple(sorted(Span(w.start, w.end) for w in references))[:5]
+        return self.finding(
+            context,
+            Span(mention.start, mention.end),
+            f"'{mention.form}' is spelled '{target}' {where}",
+            replacement=replacement,
+            applicability=Applicability.UNSAFE,
+            related=related,
+        )
+
+
+class AcronymMismatch(BaseRule):
+    """Flags an acronym used with other letters than the one defined in parentheses."""
+
+    id = "names/acronym-mismatch"
+    category = Category.NAMES
+    default_severity = Severity.WARNING
+    summary = "An acronym spelled differently from its definition"
+    doc = RuleDoc(
+        what=(
+            "Reads acronyms defined in parentheses after a name ('Lake Tarnow Water Board (LTWB)') and flags a later "
+            "all-capitals word one letter away from a defined acronym (a letter changed, added, dropped or two "
+            "swapped) that is not defined itself."
+        ),
+        why="A reader who has just learnt the acronym stumbles on the other letters and wonders whether a second body is meant.",
+        example="The Lake Tarnow Water Board (LTWB) raised its charges. The LWTB said costs had doubled.",
+        use_instead="The Lake Tarnow Water Board (LTWB) raised its charges. The LTWB said costs had doubled.",
+        fix_safety=(
+            "Unsafe: the fix writes the acronym as defined, but the later letters could name another body. "
+            "Accepted alternatives (ISIS/ISIL) are listed in rules/names/acronyms.toml."
+        ),
+    )
+
+    _DEFINITION = re.compile(r"\(([A-Z][A-Z0-9&]{2,9})\)")
+
+    def prepare(self, inputs: PrepareInput) -> NamesState:
+        """Validate the names lexicons."""
+        return _prepare(inputs)
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare each all-capitals word used once with the acronyms defined in parentheses."""
+        text = document.text
+        if "(" not in text:
+            return
+        definitions: dict[str, Span] = {}
+        for match in self._DEFINITION.finditer(text):
+            definitions.setdefault(match.group(1), Span(match.start(1), match.end(1)))
+        if not definitions:
+            return
+        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        uses: dict[str, list[tuple[int, int]]] = {}
+        for block in document.blocks:
+            words = block.words
+            if words and all(w.text.isupper() for w in words if len(w.text) > 1):
+                continue  # a headline in capitals
+            for token in words:
+                form = token.text
+                if len(form) < 3 or not form[0].isupper():
+                    continue
+                form = _name_form(form)
+                if form.endswith("s") and form[:-1].isupper():
+                    form = form[:-1]
+                if len(form) >= 3 and form.isupper() and form.isalpha():
+                    uses.setdefault(form, []).append((token.start, token.start + len(form)))
+        groups = state.data.acronym_group
+        spelling = state.spelling
+        defined = list(definitions)
+        for form, places in uses.items():
+            if form in definitions or len(places) != 1:
+                continue
+            for acronym, distance in spelling.variants(form, defined):
+                if distance != 1:
+                    continue
+                group = groups.get(form)
+                if group is not None and group == groups.get(acronym):
+                    continue
+                if len(form) == 3 and len(acronym) == 3 and sorted(form) != sorted(acronym):
+                    continue  # three-letter acronyms one letter apart are often two bodies (SDF, SDP)
+                if state.frequencies.is_common(form.casefold()):
+                    continue  # an acronym in its own right (NATO, FIFA)
+                start, end = places[0]
+                yield self.finding(
+                    context,
+                    Span(start, end),
+                    f"'{form}' does not match the acronym defined as '{acronym}'",
+                    replacement=acronym,
+                    applicability=Applicability.UNSAFE,
+                    related=(definitions[acronym],),
+                )
+                break
+
+
+class FirstReference(BaseRule):
+    """Notes a person named by surname alone before the full name appears."""
+
+    id = "names/first-reference"
+    category = Category.NAMES
+    default_severity = Severity.INFO
+    summary = "A person's surname used before their full name"
+    doc = RuleDoc(
+        what=(
+            "Notes a surname used alone (or with a title) in the body before the first mention of the person's "
+            "full name, when the story shows the name is a person's (a title such as Mr or Dr, or a reporting "
+            "verb such as 'said' after it). Headlines are not checked: they use surnames by design."
+        ),
+        why="Wire style gives a person's full name at first reference, so the reader knows who is meant from the start.",
+        example=(
+            "Mr Okafor said the vote was fair.\n\n"
+            "The council leader, Daniel Okafor, was re-elected on Friday."
+        ),
+        use_instead=(
+            "Council leader Daniel Okafor said the vote was fair.\n\n"
+            "Okafor was re-elected on Friday."
+        ),
+        fix_safety="No fix: the sentence has to be rewritten; the full name is offered as a suggestion.",
+    )
+
+    def prepare(self, inputs: PrepareInput) -> NamesState:
+        """Validate the names lexicons."""
+        return _prepare(inputs)
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Find, per surname, a lone mention that precedes its first full mention."""
+        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        data = state.data
+        runs = [r for r in extract_runs(document, data) if not r.headline]
+        first_full: dict[str, Run] = {}
+        first_lone: dict[str, Run] = {}
+        person: set[str] = set()
+        for run in runs:
+            if not run.words:
+                continue
+            surname = run.words[-1].key
+            cue = (run.titles and not run.joined_after) or run.next_word in data.reporting_verbs
+            if cue:
+                person.add(surname)
+            if len(run.words) > 1:
+                first_full.setdefault(surname, run)
+            elif surname not in first_full and not run.joined_after:
+                first_lone.setdefault(surname, run)
+        for surname, lone in first_lone.items():
+            full = first_full.get(surname)
+            if full is None or full.start < lone.start or surname not in person:
+                continue
+            word = lone.words[0]
+            if word.weak and state.frequencies.is_common(surname):
+                continue
+            name = document.text[full.words[0].start : full.words[-1].end]
+            yield self.finding(
+                context,
+                Span(word.start, word.end),
+                f"'{word.form}' is named here before the full name '{name}' is given",
+                suggestions=(name,),
+                related=(Span(full.words[0].start, full.words[-1].end),),
+            )
+
+
+NAMES_RULES = (InconsistentSpelling(), AcronymMismatch(), FirstReference())
