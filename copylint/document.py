@@ -244,6 +244,47 @@ class SourceMap:
         end = self.offset(span.end, at_end=True)
         return Span(start, max(start, end))
 
+    def exact(self, span: Span) -> bool:
+        """True if ``span`` covers source text verbatim (or whole escapes) from one unbroken stretch of the source.
+
+        A fix may only be applied where this holds: elsewhere the span would reach over markup the adapter left
+        out of the text (a tag between two words), over a separator it made up, or into part of an entity.
+        """
+        segments = self.segments
+        if not segments:
+            return True
+        start, end = span.start, span.end
+        i = bisect.bisect_right(self._starts, start) - 1
+        if start == end:
+            for seg in segments[max(i - 1, 0) : i + 1]:
+                if seg.text_start <= start <= seg.text_end:
+                    atomic = seg.text_end - seg.text_start != seg.source_end - seg.source_start
+                    if not atomic or start in (seg.text_start, seg.text_end):
+                        return True
+            return False
+        if i < 0:
+            return False
+        position, source_end = start, -1
+        while position < end:
+            if i >= len(segments) or segments[i].text_start > position:
+                return False
+            seg = segments[i]
+            i += 1
+            if seg.text_end <= position:
+                continue
+            stop = min(end, seg.text_end)
+            if seg.text_end - seg.text_start != seg.source_end - seg.source_start:
+                if position != seg.text_start or stop != seg.text_end:
+                    return False
+                begin, finish = seg.source_start, seg.source_end
+            else:
+                begin = seg.source_start + position - seg.text_start
+                finish = begin + stop - position
+            if source_end != -1 and begin != source_end:
+                return False
+            position, source_end = stop, finish
+        return True
+
 
 @dataclass(frozen=True, slots=True)
 class TextPiece:
@@ -252,6 +293,7 @@ class TextPiece:
     role: str
     text: str
     segments: tuple[Segment, ...]  # text offsets relative to this piece
+    escape: Callable[[str], str] | None = None  # how replacements are escaped here, if not as the whole document
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +336,7 @@ class Document:
         self.source_map = source_map
         self.escape = escape
         self.label = label
+        self.block_escapes: tuple[tuple[Span, Callable[[str], str]], ...] = ()  # per-block escaping (see escape_at)
         self.blocks = tuple(Block(text, span, role, i) for i, (span, role) in enumerate(blocks))
 
     @classmethod
@@ -311,6 +354,7 @@ class Document:
         parts: list[str] = []
         blocks: list[tuple[Span, str]] = []
         segments: list[Segment] = []
+        escapes: list[tuple[Span, Callable[[str], str]]] = []
         offset = 0
         for piece in pieces:
             if parts:
@@ -321,8 +365,10 @@ class Document:
             segments.extend(
                 Segment(offset + s.text_start, offset + s.text_end, s.source_start, s.source_end) for s in piece.segments
             )
+            if piece.escape is not None:
+                escapes.append((blocks[-1][0], piece.escape))
             offset += len(piece.text)
-        return cls(
+        document = cls(
             "".join(parts),
             blocks,
             source=source,
@@ -332,6 +378,15 @@ class Document:
             accepted_words=accepted_words,
             suppressions=suppressions,
         )
+        document.block_escapes = tuple(escapes)
+        return document
+
+    def escape_at(self, offset: int) -> Callable[[str], str]:
+        """How to escape a replacement at ``offset``: its block's own escaping if the adapter set one, else the document's."""
+        for span, escape in self.block_escapes:
+            if span.start <= offset <= span.end:
+                return escape
+        return self.escape
 
     @property
     def headline(self) -> Block | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from copylint.document import Document
@@ -27,6 +27,9 @@ class FileResult:
 def lint_document(document: Document, ruleset: RuleSet) -> list[Finding]:
     """Findings of every active rule on ``document``, spans into ``document.text``."""
     findings: list[Finding] = []
+    # A rule with ``defer(produced, others) -> kept`` (the grammar backends) runs with the others but gives way
+    # to them: its findings are filtered after every other rule's are known.
+    deferred: list[tuple[Callable[[list[Finding], tuple[Finding, ...]], list[Finding]], list[Finding]]] = []
     for active in ruleset.active:
         try:
             produced = list(active.rule.check(document, active.context))
@@ -40,7 +43,13 @@ def lint_document(document: Document, ruleset: RuleSet) -> list[Finding]:
         configured = ruleset.config.severity.get(active.rule.id)
         if configured is not None:
             produced = [replace(f, severity=configured) for f in produced]
+        defer = getattr(active.rule, "defer", None)
+        if defer is not None:
+            deferred.append((defer, produced))
+            continue
         findings.extend(produced)
+    for keep, produced in deferred:
+        findings.extend(keep(produced, tuple(findings)))
     return findings
 
 
@@ -49,13 +58,20 @@ def to_source(document: Document, finding: Finding) -> Finding:
     if document.source_map is None:
         return finding
     fix = None
+    suggestions = finding.suggestions
     if finding.fix is not None:
-        edits = tuple(Edit(document.to_source(e.span), document.escape(e.replacement)) for e in finding.fix.edits)
-        fix = Fix(edits, finding.fix.applicability)
+        if all(document.source_map.exact(e.span) for e in finding.fix.edits):
+            edits = tuple(
+                Edit(document.to_source(e.span), document.escape_at(e.span.start)(e.replacement)) for e in finding.fix.edits
+            )
+            fix = Fix(edits, finding.fix.applicability)
+        else:  # the edit would reach over markup (or into an entity): report it, offer the text, never apply it
+            suggestions = suggestions or finding.replacements
     return replace(
         finding,
         span=document.to_source(finding.span),
         fix=fix,
+        suggestions=suggestions,
         related=tuple(document.to_source(s) for s in finding.related),
     )
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from copylint.document import Document
 from copylint.formats import plaintext
+
+
+def _lazy(module: str, name: str = "parse") -> Callable[[str, str], Sequence[Document]]:
+    """A parser imported on first use, so that cold start does not pay for formats it does not read."""
+
+    def parse(source: str, label: str) -> Sequence[Document]:
+        function: Callable[[str, str], Sequence[Document]] = getattr(importlib.import_module(module), name)
+        return function(source, label)
+
+    parse.__doc__ = f"Parse with {module}.{name}."
+    return parse
 
 
 @dataclass(frozen=True)
@@ -19,7 +31,14 @@ class Format:
     parse: Callable[[str, str], Sequence[Document]]
 
 
-FORMATS: tuple[Format, ...] = (Format("text", (".txt", ".text"), plaintext.parse),)
+FORMATS: tuple[Format, ...] = (
+    Format("text", (".txt", ".text"), plaintext.parse),
+    Format("markdown", (".md", ".markdown", ".mdown", ".mkd"), _lazy("copylint.formats.markdown")),
+    Format("html", (".html", ".htm", ".xhtml"), _lazy("copylint.formats.html")),
+    Format("json", (".json",), _lazy("copylint.formats.jsonfeed")),
+    Format("jsonl", (".jsonl", ".ndjson"), _lazy("copylint.formats.jsonfeed", "parse_lines")),
+    Format("xml", (".xml", ".nitf", ".nml", ".newsml"), _lazy("copylint.formats.nitf")),
+)
 
 FORMAT_BY_NAME = {f.name: f for f in FORMATS}
 KNOWN_EXTENSIONS = frozenset(ext for f in FORMATS for ext in f.extensions)
