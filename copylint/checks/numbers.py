@@ -1,0 +1,584 @@
+"""Numbers that contradict each other: across paragraphs, against the headline, against their whole, and dates."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.quantities import Bound, Extractor, Kind, Quantity, build_lexicon
+from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc
+
+if TYPE_CHECKING:
+    from copylint.document import Document
+
+# Evidence needed before two differing numbers are called a contradiction; see _same_thing.
+_THRESHOLD = 3
+# Objects of "N% of ..." that cannot be more than all of themselves (unlike "150% of GDP").
+_WHOLE_SETS = frozenset(
+    """vote votes voter voters respondent respondents population people resident residents adult adults child children
+    student students household households workforce employee employees staff member members shareholder shareholders
+    participant participants patient patients case cases death deaths seat seats electorate public pupils pupil
+    women men""".split()
+)
+
+
+@dataclass(frozen=True)
+class NumbersState:
+    """What every numbers rule prepares once: the quantity extractor built from the ``numbers`` lexicons."""
+
+    extractor: Extractor
+
+
+class _NumbersRule(BaseRule):
+    """Shared preparation for the numbers rules."""
+
+    category = Category.NUMBERS
+
+    def prepare(self, inputs: PrepareInput) -> NumbersState:
+        """Merge and validate the ``numbers`` lexicons into an extractor."""
+        return NumbersState(Extractor(build_lexicon(inputs.lexicons)))
+
+    @staticmethod
+    def _extractor(context: RuleContext) -> Extractor:
+        state = context.state
+        if not isinstance(state, NumbersState):  # a rule set built without prepare (tests may do this)
+            from copylint.loader import load_builtin
+
+            state = NumbersState(Extractor(build_lexicon(load_builtin().lexicons_for("numbers/disagreement"))))
+        return state.extractor
+
+
+# -- comparing two quantities ------------------------------------------------------------------------------
+
+
+def _typo_evidence(a: Quantity, b: Quantity) -> int:
+    """2 for swapped adjacent digits, 1 for one digit changed, added or dropped; 0 otherwise."""
+    x, y = a.digits, b.digits
+    if len(x) < 2 or len(y) < 2 or x == y:
+        return 0
+    if len(x) == len(y):
+        diffs = [k for k in range(len(x)) if x[k] != y[k]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and x[diffs[0]] == y[diffs[1]] and x[diffs[1]] == y[diffs[0]]:
+            return 2
+        return 1 if len(diffs) == 1 else 0
+    shorter, longer = (x, y) if len(x) < len(y) else (y, x)
+    if len(longer) - len(shorter) != 1:
+        return 0
+    return 1 if any(longer[:k] + longer[k + 1 :] == shorter for k in range(len(longer))) else 0
+
+
+def _consistent(a: Quantity, b: Quantity) -> bool:
+    """True if both statements can be true of one set (intervals overlap)."""
+    return max(a.low, b.low) <= min(a.high, b.high)
+
+
+def _nouns_match(a: Quantity, b: Quantity) -> int | None:
+    """How well the counted nouns match: 1 same specific thing, 0 weakly, None not the same set."""
+    if a.kind is Kind.AGE or b.kind is Kind.AGE:
+        return 2 if a.kind is b.kind and a.noun == b.noun else None
+    if a.predicate and b.predicate and a.predicate != b.predicate:
+        return None
+    if a.modifiers and b.modifiers and not (a.modifiers & b.modifiers):
+        return None  # "new cases" and "confirmed cases"
+    if a.noun and b.noun:
+        if a.noun != b.noun:
+            # "34 hurt" (a class) and "43 people hurt" (a generic noun with that predicate): weakly the same
+            if (a.generic and a.predicate == b.noun and not b.generic) or (b.generic and b.predicate == a.noun and not a.generic):
+                return 0
+            return None
+        if not a.generic:
+            return 1
+        return 1 if a.predicate and a.predicate == b.predicate else 0
+    if a.noun or b.noun:
+        noun, bare = (a, b) if a.noun else (b, a)
+        # a headline's bare "kills six" against the body's "six people were killed"
+        if bare.predicate and (bare.predicate == noun.predicate or bare.predicate == noun.noun):
+            return 0
+        return None
+    return 0 if a.predicate and a.predicate == b.predicate else None
+
+
+def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int]) -> int | None:
+    """Evidence (a score) that ``a`` and ``b`` state the quantity of one set; None if they cannot."""
+    if a.kind is not b.kind or a.unit != b.unit or a.sentence == b.sentence:
+        return None
+    if a.changing or b.changing or a.partitive != b.partitive:
+        return None
+    if a.source and b.source and a.source != b.source:
+        return None
+    score = _nouns_match(a, b)
+    if score is None:
+        return None
+    shared = len(a.context & b.context)
+    score += (shared >= 2) + (shared >= 4)
+    if (a.definite or b.definite) and not (a.vague or b.vague):
+        score += 1
+    if (a.headline and b.block in lede_blocks) or (b.headline and a.block in lede_blocks):
+        score += 1
+    return score
+
+
+def _lede_blocks(document: Document) -> frozenset[int]:
+    return frozenset(b.index for b in document.paragraphs[:2])
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """A quantity that disagrees with better-supported statements of the same thing."""
+
+    quantity: Quantity
+    other: Quantity  # the best-supported statement it contradicts
+    others: tuple[Quantity, ...]
+
+
+def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Conflict]:
+    """Exact statements that contradict another statement of the same set and are not in the majority."""
+    exact = [q for q in quantities if not q.vague and q.kind is not Kind.AGE]
+    by_key: dict[tuple[str, str], list[Quantity]] = defaultdict(list)
+    for q in exact:
+        by_key[(q.kind.value + q.unit, q.noun)].append(q)
+    crowded = {key for key, group in by_key.items() if len({q.value for q in group if not q.changing}) >= 3}
+    support: dict[Span, int] = defaultdict(int)
+    against: dict[Span, list[Quantity]] = defaultdict(list)
+    for i, a in enumerate(exact):
+        for b in exact[i + 1 :]:
+            score = _same_thing(a, b, lede)
+            if score is None:
+                continue
+            if _consistent(a, b) and not _bounded_typo(a, b):
+                if a.value == b.value and score >= 0:
+                    support[a.span] += 1
+                    support[b.span] += 1
+                continue
+            score += _typo_evidence(a, b)
+            if (a.kind.value + a.unit, a.noun) in crowded:
+                score -= 1
+            if score >= _THRESHOLD:
+                against[a.span].append(b)
+                against[b.span].append(a)
+    result = []
+    for q in exact:
+        rivals = against.get(q.span)
+        if not rivals:
+            continue
+        best = max(rivals, key=lambda r: (support[r.span], -abs(r.span.start - q.span.start)))
+        if support[q.span] > support[best.span]:
+            continue  # q is the majority reading; its rivals carry the finding
+        result.append(_Conflict(q, best, tuple(rivals)))
+    return result
+
+
+def _bounded_typo(a: Quantity, b: Quantity) -> bool:
+    """ "at least 67" then "the 76": consistent on paper, but swapped digits of a restated figure are a slip."""
+    if (a.bound is Bound.EXACT) == (b.bound is Bound.EXACT):
+        return False
+    return a.value != b.value and _typo_evidence(a, b) == 2 and (a.definite or b.definite)
+
+
+def _where(document: Document, q: Quantity) -> str:
+    if q.headline:
+        return "the headline"
+    number = next((k for k, b in enumerate(document.paragraphs, start=1) if b.index == q.block), 0)
+    return f"paragraph {number}"
+
+
+def _about(q: Quantity) -> str:
+    if q.kind is Kind.AGE:
+        return f"{q.noun.title()}'s age"
+    return q.noun or q.predicate or "the same figure"
+
+
+def _conflict_finding(rule: BaseRule, context: RuleContext, document: Document, conflict: _Conflict) -> Finding:
+    q, other = conflict.quantity, conflict.other
+    return rule.finding(
+        context,
+        q.span,
+        f"'{q.text}' ({_about(q)}) disagrees with '{other.text}' in {_where(document, other)}",
+        replacement=other.text,
+        applicability=Applicability.DISPLAY_ONLY,
+        related=tuple(r.span for r in conflict.others),
+    )
+
+
+# -- the rules ---------------------------------------------------------------------------------------------
+
+
+class NumberDisagreement(_NumbersRule):
+    """Flags the same quantity of the same thing stated differently in two places of the body."""
+
+    id = "numbers/disagreement"
+    default_severity = Severity.WARNING
+    summary = "The same count stated differently in two places"
+    doc = RuleDoc(
+        what=(
+            "Flags a number that restates a count, sum, share or age given elsewhere in the story, about the same "
+            "set and from the same source, but with a different value ('at least 58 bodies' ... 'the 85 bodies'). "
+            "The finding points at both places. Figures from different sources, about different sets, or marked as "
+            "a change ('rose to', 'another', 'up from') are not compared; two sources that differ on a figure get "
+            "at most an info note."
+        ),
+        why="Readers notice when a story contradicts itself, and the wrong figure is usually a typing slip.",
+        example=(
+            "Crews found the bodies of 58 miners in the Darrow shaft.\n\n"
+            "Rescuers said the 85 miners had been trapped since Tuesday."
+        ),
+        use_instead=(
+            "Crews found the bodies of 58 miners in the Darrow shaft.\n\n"
+            "Rescuers said the 58 miners had been trapped since Tuesday."
+        ),
+        fix_safety=(
+            "Display only: the finding suggests the figure the rest of the story uses, but only the reporter's notes "
+            "say which one is right, so nothing is changed automatically."
+        ),
+    )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare every pair of statements of the same kind of quantity in the body."""
+        extractor = self._extractor(context)
+        quantities = extractor.quantities(document) + extractor.ages(document)
+        quantities.sort(key=lambda q: q.span.start)
+        lede = _lede_blocks(document)
+        for conflict in _conflicts(quantities, lede):
+            if conflict.quantity.headline or conflict.other.headline:
+                continue  # numbers/headline-body reports these
+            yield _conflict_finding(self, context, document, conflict)
+        yield from self._ages(document, context, extractor.ages(document))
+        yield from self._sources_differ(document, context, quantities, lede)
+
+    def _ages(self, document: Document, context: RuleContext, ages: list[Quantity]) -> Iterator[Finding]:
+        by_name: dict[str, list[Quantity]] = defaultdict(list)
+        for age in ages:
+            by_name[age.noun].append(age)
+        for group in by_name.values():
+            if not any(q.definite for q in group):
+                continue  # the surname never came with a first name: perhaps not a person
+            values = {q.value for q in group}
+            if len(values) != 2:
+                continue  # one age, or too many people of that name to tell apart
+            counts = {v: sum(q.value == v for q in group) for v in values}
+            for q in group:
+                others = [r for r in group if r.value != q.value]
+                if counts[q.value] > counts[others[0].value]:
+                    continue
+                yield _conflict_finding(self, context, document, _Conflict(q, others[0], tuple(others)))
+
+    def _sources_differ(
+        self, document: Document, context: RuleContext, quantities: list[Quantity], lede: frozenset[int]
+    ) -> Iterator[Finding]:
+        """An info note, once per pair of sources, when two named sources give different figures for one set."""
+        seen: set[tuple[str, str, str]] = set()
+        for i, a in enumerate(quantities):
+            if not a.source or a.vague or a.kind is Kind.AGE or a.changing or not a.noun:
+                continue
+            for b in quantities[i + 1 :]:
+                if not b.source or b.source == a.source or b.vague or b.changing or b.kind is not a.kind:
+                    continue
+                if b.unit != a.unit or b.noun != a.noun or b.partitive != a.partitive or _consistent(a, b):
+                    continue
+                if (_nouns_match(a, b) or 0) < 1:
+                    continue
+                key = (a.noun, *sorted((a.source, b.source)))
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield self.finding(
+                    context,
+                    b.span,
+                    f"Sources differ on {a.noun}: '{a.text}' ({a.source}) in {_where(document, a)}, "
+                    f"'{b.text}' ({b.source}) here; say whose figure each is",
+                    severity=Severity.INFO,
+                    related=(a.span,),
+                )
+
+
+class HeadlineBodyNumber(_NumbersRule):
+    """Flags a number in the headline that the body states differently."""
+
+    id = "numbers/headline-body"
+    default_severity = Severity.WARNING
+    summary = "A headline number the body contradicts"
+    doc = RuleDoc(
+        what=(
+            "Flags a count, sum or share in the headline when the body gives the same quantity of the same thing "
+            "with a value the headline cannot be rounded from (headline '34 hurt', body '43 people were hurt')."
+        ),
+        why="The headline is what most readers see; if it disagrees with the story, one of them is wrong.",
+        example="Ferry fire in Lenmouth harbour leaves 34 hurt\n\nA fire on a ferry in Lenmouth left 43 people hurt on Sunday.",
+        use_instead="Ferry fire in Lenmouth harbour leaves 43 hurt\n\nA fire on a ferry in Lenmouth left 43 people hurt on Sunday.",
+        fix_safety="Display only: the finding suggests the body's figure, but either may be the wrong one.",
+    )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare headline quantities with statements of the same thing in the body."""
+        if document.headline is None:
+            return
+        extractor = self._extractor(context)
+        quantities = extractor.quantities(document)
+        if not any(q.headline for q in quantities):
+            return
+        for conflict in _conflicts(quantities, _lede_blocks(document)):
+            q = conflict.quantity
+            if q.headline or conflict.other.headline:
+                yield _conflict_finding(self, context, document, conflict)
+
+
+class PartExceedsWhole(_NumbersRule):
+    """Flags a part larger than its whole: "35 of the 30 passengers", a share over 100% of a set."""
+
+    id = "numbers/part-exceeds-whole"
+    default_severity = Severity.WARNING
+    summary = "A part bigger than the whole it belongs to"
+    doc = RuleDoc(
+        what=(
+            "Flags 'N of the things' when the story says there were fewer things in all ('35 of the passengers' "
+            "after '30 passengers were aboard', '12 of the 10 crew'), 'N of them' right after a smaller total, and "
+            "a share over 100% of a set of people or votes. A whole hedged with 'at least' or 'more than' is not a "
+            "ceiling and is not used."
+        ),
+        why="A part cannot exceed its whole: one of the two figures is wrong.",
+        example="The bus carried 28 passengers. Police said 32 of the passengers were taken to hospital.",
+        use_instead="The bus carried 28 passengers. Police said 23 of the passengers were taken to hospital.",
+        fix_safety="No fix: only the reporter knows which of the two figures is wrong.",
+    )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare each partitive count with its whole."""
+        quantities = self._extractor(context).quantities(document)
+        lede = _lede_blocks(document)
+        for k, part in enumerate(quantities):
+            if not part.partitive or part.vague or part.changing:
+                continue
+            if part.kind is Kind.PERCENT:
+                if part.low > 100 and self._share_of_set(document, part):
+                    yield self.finding(context, part.span, f"'{part.text}' of a set cannot be more than all of it")
+                continue
+            if part.kind is not Kind.COUNT:
+                continue
+            whole = self._whole(document, quantities, k, lede)
+            if whole is not None and part.low > whole.high:
+                yield self.finding(
+                    context,
+                    part.span,
+                    f"'{part.text}' of {whole.noun or 'them'} is more than the {whole.text} in all ({_where(document, whole)})",
+                    related=(whole.span,),
+                )
+
+    @staticmethod
+    def _share_of_set(document: Document, part: Quantity) -> bool:
+        rest = document.text[part.span.end : part.span.end + 40].lower().split()
+        words = [w.strip(".,;:") for w in rest[1:4] if w not in ("the", "all", "its", "their")]
+        return bool(words) and rest[0] == "of" and words[0] in _WHOLE_SETS
+
+    @staticmethod
+    def _whole(document: Document, quantities: Sequence[Quantity], k: int, lede: frozenset[int]) -> Quantity | None:
+        part = quantities[k]
+        # "12 of the 10 crew": the whole follows in the same phrase
+        if k + 1 < len(quantities):
+            nxt = quantities[k + 1]
+            between = document.text[part.span.end : nxt.span.start].lower().split()
+            if between in (["of", "the"], ["of"], ["of", "all"]) and not nxt.vague and nxt.bound in (Bound.EXACT, Bound.UPPER):
+                return nxt
+        if not part.noun:
+            # "12 of them": the nearest count before it in the same paragraph
+            for prev in reversed(quantities[:k]):
+                if prev.block != part.block:
+                    return None
+                if prev.kind is Kind.COUNT and not prev.partitive and not prev.vague:
+                    if prev.bound in (Bound.EXACT, Bound.UPPER) and not prev.changing:
+                        return prev
+                    return None
+            return None
+        candidates = [
+            q
+            for q in quantities
+            if q is not part
+            and q.kind is Kind.COUNT
+            and not q.partitive
+            and not q.vague
+            and not q.changing
+            and q.noun == part.noun
+            and q.bound in (Bound.EXACT, Bound.UPPER)
+            and (not q.source or not part.source or q.source == part.source)
+            and (not q.modifiers or not part.modifiers or q.modifiers & part.modifiers)
+        ]
+        # only a whole stated once (several totals of one noun are probably different sets)
+        if len({q.value for q in candidates}) != 1:
+            return None
+        whole = candidates[0]
+        if whole.generic and not (whole.predicate and whole.predicate == part.predicate) and whole.block != part.block:
+            return None
+        return whole
+
+
+class VagueVsExact(_NumbersRule):
+    """Flags a vague quantity ("dozens") that does not fit the exact count given for the same thing."""
+
+    id = "numbers/vague-vs-exact"
+    default_severity = Severity.WARNING
+    summary = "'Dozens', 'scores' or 'hundreds' where the story's own count is far off"
+    doc = RuleDoc(
+        what=(
+            "Flags 'a handful', 'several', 'dozens', 'scores', 'hundreds', 'thousands' and the like when the story "
+            "gives an exact count of the same thing that the word cannot stand for ('dozens of homes' when the "
+            "story counts 6; 'hundreds' for 40). The ranges are generous and live in rules/numbers/vague.toml."
+        ),
+        why="An inflated or deflated vague word misleads as much as a wrong figure, and it often survives an update.",
+        example="Dozens of homes were flooded in Kelby.\n\nThe council said 7 homes were flooded.",
+        use_instead="Several homes were flooded in Kelby.\n\nThe council said 7 homes were flooded.",
+        fix_safety="No fix: the right word depends on the count the editor trusts.",
+    )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Compare each vague quantity with exact counts of the same thing."""
+        quantities = self._extractor(context).quantities(document)
+        lede = _lede_blocks(document)
+        vague = [q for q in quantities if q.vague and not q.changing]
+        exact = [q for q in quantities if not q.vague and q.kind is Kind.COUNT and q.bound is not Bound.UPPER]
+        for v in vague:
+            misfits = []
+            fits = 0
+            for e in exact:
+                score = _same_thing(v, e, lede)
+                if score is None or score < 1:
+                    continue
+                if _consistent(v, e):
+                    fits += 1
+                elif not e.generic or score >= 2:
+                    misfits.append(e)
+            if misfits and not fits:
+                e = misfits[0]
+                yield self.finding(
+                    context,
+                    v.span,
+                    f"'{v.text}' does not fit the count of {e.text} in {_where(document, e)}",
+                    related=tuple(m.span for m in misfits),
+                )
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MO = r"(?P<month>" + "|".join(sorted((m.title() for m in _MONTH_NUMBERS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_DATE_FORMS = (
+    re.compile(rf"\b{_WD},?\s+(?:the\s+)?{_MO}\s+{_DAY}\b{_YEAR}"),
+    re.compile(rf"\b{_WD},?\s+(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MO}{_YEAR}"),
+    re.compile(rf"\b{_WD}\s+\({_MO}\s+{_DAY}\)"),
+    re.compile(rf"\b{_WD}\s+\({_DAY}\s+{_MO}\)"),
+)
+_FULL_DATE = (
+    re.compile(rf"\b{_MO}\s+{_DAY},?\s+(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b{_DAY}\s+{_MO},?\s+(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<monthnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+)
+
+
+def _dateline(document: Document) -> datetime.date | None:
+    """The story's own date, from a full date near the top (dateline or first paragraph)."""
+    for block in document.blocks[:3]:
+        head = block.text[:160]
+        for form in _FULL_DATE:
+            m = form.search(head)
+            if m is None:
+                continue
+            month = int(m.group("monthnum")) if "monthnum" in m.groupdict() else _MONTH_NUMBERS[m.group("month").lower()]
+            try:
+                return datetime.date(int(m.group("year")), month, int(m.group("day")))
+            except ValueError:
+                continue
+    return None
+
+
+class DateWeekday(BaseRule):
+    """Flags a weekday that does not fall on the date it is given with ("Tuesday, March 4, 2025")."""
+
+    id = "numbers/date-weekday"
+    category = Category.NUMBERS
+    default_severity = Severity.WARNING
+    summary = "A weekday that does not match its date"
+    doc = RuleDoc(
+        what=(
+            "Flags a weekday written with a date ('Friday, June 6, 2025', 'Monday (March 3)') when the calendar "
+            "puts that date on another day. The year comes from the date itself or from a full date at the top "
+            "of the story (its dateline); without a known year nothing is flagged."
+        ),
+        why="A wrong weekday-date pair sends readers to the wrong day; one of the two is a slip.",
+        example="The hearing opens on Friday, June 5, 2025.",
+        use_instead="The hearing opens on Thursday, June 5, 2025.",
+        fix_safety=(
+            "Unsafe: the fix puts in the weekday of the date as written, but the date may be the wrong half, so it is "
+            "applied only with --unsafe-fixes."
+        ),
+    )
+
+    def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
+        """Check each weekday-and-date pair against the calendar."""
+        dated: datetime.date | None = None
+        looked = False
+        for block in document.blocks:
+            if not any(day in block.text for day in ("day,", "day ", "day (")):
+                continue
+            for form in _DATE_FORMS:
+                for m in form.finditer(block.text):
+                    month = _MONTH_NUMBERS[m.group("month").lower()]
+                    day = int(m.group("day"))
+                    year_text = m.groupdict().get("year")
+                    if year_text:
+                        years = [int(year_text)]
+                    else:
+                        if not looked:
+                            dated, looked = _dateline(document), True
+                        if dated is None:
+                            continue
+                        years = [dated.year - 1, dated.year, dated.year + 1]
+                    candidates = []
+                    for year in years:
+                        try:
+                            candidates.append(datetime.date(year, month, day))
+                        except ValueError:
+                            continue
+                    if not candidates:
+                        continue
+                    anchor = dated
+                    date = min(candidates, key=lambda d: abs((d - anchor).days)) if anchor and not year_text else candidates[0]
+                    actual = _WEEKDAYS[date.weekday()]
+                    written = m.group("weekday")
+                    if actual == written.lower():
+                        continue
+                    start = block.start + m.start("weekday")
+                    yield self.finding(
+                        context,
+                        Span(start, start + len(written)),
+                        f"{date.strftime('%B')} {date.day}, {date.year} is a {actual.title()}, not a {written}",
+                        replacement=actual.title(),
+                        applicability=Applicability.UNSAFE,
+                    )
+
+
+NUMBER_RULES = (NumberDisagreement(), HeadlineBodyNumber(), PartExceedsWhole(), VagueVsExact(), DateWeekday())

@@ -1,0 +1,730 @@
+"""Quantities in an article: what each number says, what it counts, how it is hedged and who says so.
+
+``Extractor`` is built once per rule set from the ``numbers`` lexicons (number words, vague quantities,
+counted-noun classes) and reads a Document's tokens in one pass per block. The numbers rules compare the
+``Quantity`` values it returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from copylint.document import Token, TokenKind
+from copylint.finding import Span
+
+if TYPE_CHECKING:
+    from copylint.document import Block, Document
+    from copylint.loader import Lexicon as LexiconFile
+
+
+class Kind(Enum):
+    """What sort of quantity a number is."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    MONEY = "money"
+    AGE = "age"
+
+
+class Bound(Enum):
+    """How a qualifier hedges a number: exactly, at least, at most, or roughly."""
+
+    EXACT = "exact"
+    LOWER = "lower"
+    UPPER = "upper"
+    APPROX = "approx"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One stated quantity with what it counts, its hedge and its attribution."""
+
+    span: Span  # the number as written ("67", "$1.13bn", "dozens", "twenty-five")
+    text: str
+    value: float
+    low: float  # the interval the statement allows, after qualifier and rounding
+    high: float
+    kind: Kind
+    unit: str  # currency key, "%" or "" for counts
+    noun: str  # counted noun class or lemma ("" if none was found)
+    generic: bool  # the noun says little about the set ("people")
+    predicate: str  # what happened to them ("dead"), "" if nothing said
+    modifiers: frozenset[str]  # lower-case words between number and noun ("new", "british")
+    qualifier: str  # "at least", "about", ... as written (lower case), "" if none
+    bound: Bound
+    vague: bool  # "dozens", "hundreds"
+    digits: str  # the digit string (no separators) for typo comparison, "" for words
+    source: str  # attribution in the sentence, normalised ("" if none)
+    block: int  # index of the block in document.blocks
+    headline: bool
+    sentence: Span
+    definite: bool  # "the 67 bodies", "all 67": points back at a set already stated
+    partitive: bool  # "35 of the casualties": a part of ``noun``
+    changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
+    context: frozenset[str]  # content words near the number
+
+
+_STOP = frozenset(
+    """a an the and or but of to in on at by for with from as is was are were be been being it its this that these those
+    he she they we you i his her their our your them him us who whom which what when where while than then there here
+    has have had having do does did not no nor so if into onto over under about after before since until also
+    said says say told according would could should will shall may might must can just more most some any all each
+    many much other another such only own same very up down out off again further once both few""".split()
+)
+_LOWER_QUALIFIERS = (
+    ("at", "least"),
+    ("more", "than"),
+    ("over",),
+    ("upwards", "of"),
+    ("in", "excess", "of"),
+    ("no", "fewer", "than"),
+    ("no", "less", "than"),
+    ("a", "minimum", "of"),
+    ("just", "over"),
+    ("well", "over"),
+    ("some", "more", "than"),
+)
+_UPPER_QUALIFIERS = (
+    ("up", "to"),
+    ("as", "many", "as"),
+    ("as", "much", "as"),
+    ("fewer", "than"),
+    ("less", "than"),
+    ("under",),
+    ("at", "most"),
+    ("no", "more", "than"),
+    ("a", "maximum", "of"),
+    ("just", "under"),
+    ("nearly",),
+    ("almost",),
+    ("not", "quite"),
+)
+_APPROX_QUALIFIERS = (
+    ("about",),
+    ("around",),
+    ("roughly",),
+    ("approximately",),
+    ("some",),
+    ("an", "estimated"),
+    ("estimated",),
+    ("close", "to"),
+    ("approx",),
+    ("circa",),
+    ("perhaps",),
+    ("possibly",),
+    ("maybe",),
+    ("reportedly",),
+    ("an", "average", "of"),
+    ("on", "average"),
+)
+_QUALIFIERS: tuple[tuple[tuple[str, ...], Bound], ...] = tuple(
+    sorted(
+        [(q, Bound.LOWER) for q in _LOWER_QUALIFIERS]
+        + [(q, Bound.UPPER) for q in _UPPER_QUALIFIERS]
+        + [(q, Bound.APPROX) for q in _APPROX_QUALIFIERS],
+        key=lambda item: -len(item[0]),
+    )
+)
+# Words just before a number that mean it is a new state, an increment or a comparison, not a restatement.
+_CHANGE_BEFORE = frozenset(
+    """from another additional further extra other total than previous previously earlier initially originally
+    last per each every""".split()
+)
+_CHANGE_VERBS = frozenset(
+    """rose risen rise rises rising climbed climb climbs climbing jumped jump jumps soared increased increase
+    increases increasing grew grown grow fell fallen fall falls falling dropped drop drops declined decline
+    slipped slumped plunged reduced cut cuts lowered raised revised doubled tripled up down upped hiked
+    boosted trimmed slashed lifted""".split()
+)
+_CHANGE_AFTER = frozenset("more others additional extra further other per each apiece".split())
+_COMPARATIVE = re.compile(
+    r"\b(?:compared (?:with|to)|versus|vs|year earlier|a year ago|last year|previous(?:ly)?|up from|down from|"
+    r"from \S+ to|brings? the|bringing the|initially|originally|at first|in total|in all|so far|to date|"
+    r"the previous|a further|more than doubled)\b"
+)
+_DEFINITE = frozenset("the all those these both".split())
+_LABEL_BEFORE = frozenset(
+    """no number page pages article articles section chapter room flight route highway road channel act resolution
+    part level grade stage phase round game games match week day year class category grade size type model version
+    platform gate terminal line lines unit units cell block floor apartment suite box pier dock lot plot case file
+    bill amendment district ward precinct zone sector region division squadron battalion brigade regiment company
+    group tier rank seed number no. vol volume issue episode season series track verse psalm exhibit figure table
+    figures tables appendix item items clause paragraph paragraphs rule rules code codes step steps jersey shirt""".split()
+)
+_TIME_AFTER = frozenset("a.m am p.m pm gmt bst est edt cet utc o'clock hrs".split())
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr jun
+    jul aug sep sept oct nov dec""".split()
+)
+_SAY = frozenset(
+    """said say says saying told tells reported reports estimated estimates estimate announced announces confirmed
+    confirms cited cites claimed claims added adds stated states according documented counted recorded""".split()
+)
+_PRONOUNS = frozenset("he she they it we i you who which this that officials".split())
+_SOURCE_NOUNS = frozenset(
+    """police officials activists witnesses authorities ministry army military government doctors medics rescuers
+    residents organisers organizers analysts sources spokesman spokeswoman spokesperson statement report data
+    figures hospital coroner agency survey poll""".split()
+)
+_NOT_SOURCES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
+) | _MONTHS
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
+_SENTENCE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class NumberLexicon:
+    """The merged ``numbers`` lexicons, in the shapes the extractor looks things up in."""
+
+    words: Mapping[tuple[str, ...], float]
+    scales: Mapping[str, float]
+    suffixes: Mapping[str, float]
+    currencies: Mapping[str, str]
+    vague: Mapping[tuple[str, ...], tuple[float, float]]
+    nouns: Mapping[str, str]  # word -> class
+    predicates: Mapping[str, str]  # word -> class
+    generic: frozenset[str]
+    first_words: frozenset[str]  # first words of every word or vague phrase
+
+
+def _table(lexicon: LexiconFile, entries: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = entries.get(name, {})
+    if not isinstance(value, dict):
+        raise lexicon.error(f"'{name}' must be a table", name)
+    return value
+
+
+def build_lexicon(lexicons: Sequence[LexiconFile]) -> NumberLexicon:
+    """Merge and validate ``numbers`` lexicon files; a bad entry raises RuleFileError at ``path:line``."""
+    words: dict[tuple[str, ...], float] = {}
+    scales: dict[str, float] = {}
+    suffixes: dict[str, float] = {}
+    currencies: dict[str, str] = {}
+    vague: dict[tuple[str, ...], tuple[float, float]] = {}
+    nouns: dict[str, str] = {}
+    predicates: dict[str, str] = {}
+    generic: set[str] = set()
+    known = {"words", "scales", "suffixes", "currencies", "vague", "nouns", "predicates", "generic"}
+    for lexicon in lexicons:
+        entries = lexicon.entries
+        if not isinstance(entries, dict):
+            raise lexicon.error("'entries' must be a table of tables", "entries")
+        unknown = set(entries) - known
+        if unknown:
+            first = sorted(unknown)[0]
+            raise lexicon.error(f"unknown table(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(known))})", first)
+        for phrase, value in _table(lexicon, entries, "words").items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise lexicon.error(f"number word {phrase!r} needs a positive number", phrase)
+            words[tuple(phrase.lower().split())] = float(value)
+        for table, target in (("scales", scales), ("suffixes", suffixes)):
+            for word, value in _table(lexicon, entries, table).items():
+                if isinstance(value, bool) or not isinstance(value, int | float) or value <= 1:
+                    raise lexicon.error(f"scale {word!r} needs a number above 1", word)
+                target[word.lower()] = float(value)
+        for sign, unit in _table(lexicon, entries, "currencies").items():
+            if not isinstance(unit, str) or not unit:
+                raise lexicon.error(f"currency {sign!r} needs a unit key", sign)
+            currencies[sign if not sign.isalpha() else sign.lower()] = unit
+        for phrase, bounds in _table(lexicon, entries, "vague").items():
+            if (
+                not isinstance(bounds, list)
+                or len(bounds) != 2
+                or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+                or not 0 < bounds[0] <= bounds[1]
+            ):
+                raise lexicon.error(f"vague quantity {phrase!r} needs [low, high] with 0 < low <= high", phrase)
+            vague[tuple(phrase.lower().split())] = (float(bounds[0]), float(bounds[1]))
+        for table, target_map in (("nouns", nouns), ("predicates", predicates)):
+            for name, members in _table(lexicon, entries, table).items():
+                if not isinstance(members, list) or not all(isinstance(m, str) and m.strip() for m in members):
+                    raise lexicon.error(f"{table} class {name!r} must be a list of words", name)
+                for member in members:
+                    key = member.lower()
+                    if key in target_map and target_map[key] != name:
+                        raise lexicon.error(f"{member!r} is in both {target_map[key]!r} and {name!r}", member)
+                    target_map[key] = name
+        generic_words = _table(lexicon, entries, "generic").get("words", [])
+        if not isinstance(generic_words, list) or not all(isinstance(w, str) for w in generic_words):
+            raise lexicon.error("generic.words must be a list of words", "generic")
+        generic.update(w.lower() for w in generic_words)
+    first_words = frozenset(p[0] for p in words) | frozenset(p[0] for p in vague)
+    return NumberLexicon(words, scales, suffixes, currencies, vague, nouns, predicates, frozenset(generic), first_words)
+
+
+def _lemma(word: str) -> str:
+    """A crude singular, enough to match "bodies"/"body" and "jobs"/"job" when no class is listed."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _rounding(digits: str, fraction: str) -> float:
+    """Half the last significant place of a written number: 1,200 may stand for 1,150..1,250."""
+    if fraction:
+        return 0.5 * 10.0 ** -len(fraction)
+    value = int(digits)
+    if value < 100:
+        return 0.0
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return 0.45 * 10**zeros if zeros >= 2 else 0.0
+
+
+@dataclass
+class _Raw:
+    """A number found in the tokens, before its surroundings are read."""
+
+    first: int  # token index of the first token of the number expression
+    last: int  # token index of the last
+    value: float
+    slack: float  # rounding allowance, in the same unit as value
+    kind: Kind
+    unit: str
+    vague: tuple[float, float] | None
+    digits: str
+
+
+class Extractor:
+    """Reads quantities from a document's tokens using one merged ``NumberLexicon``."""
+
+    def __init__(self, lexicon: NumberLexicon) -> None:
+        self.lexicon = lexicon
+        self._phrases = sorted(
+            [(p, ("word", v)) for p, v in lexicon.words.items()] + [(p, ("vague", v)) for p, v in lexicon.vague.items()],
+            key=lambda item: -len(item[0]),
+        )
+
+    def quantities(self, document: Document) -> list[Quantity]:
+        """Every quantity of the document, in text order."""
+        found: list[Quantity] = []
+        for block in document.blocks:
+            found.extend(self._block(block))
+        return found
+
+    def _block(self, block: Block) -> list[Quantity]:
+        tokens = block.tokens
+        if not tokens:
+            return []
+        lower = [t.text.lower() for t in tokens]
+        result: list[Quantity] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            raw = self._number_at(tokens, lower, i)
+            if raw is None:
+                i += 1
+                continue
+            quantity = self._describe(block, tokens, lower, raw)
+            if quantity is not None:
+                result.append(quantity)
+            i = raw.last + 1
+        return result
+
+    # -- finding the number itself ------------------------------------------------------------------------
+
+    def _number_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
+        token = tokens[i]
+        if token.kind is TokenKind.NUMBER:
+            return self._digits_at(tokens, lower, i)
+        if token.kind is TokenKind.WORD and lower[i] in self.lexicon.first_words:
+            return self._words_at(tokens, lower, i)
+        return None
+
+    def _adjacent(self, tokens: Sequence[Token], a: int, b: int) -> bool:
+        return tokens[a].end == tokens[b].start
+
+    def _digits_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
+        lex = self.lexicon
+        m = _NUMBER.fullmatch(lower[i])
+        if m is None:
+            return None
+        whole, fraction, suffix = m.group(1), m.group(2) or "", m.group(3)
+        digits = whole.replace(",", "")
+        value = float(digits + fraction)
+        slack = _rounding(digits, fraction.lstrip("."))
+        n = len(tokens)
+        unit = ""
+        kind = Kind.COUNT
+        first = last = i
+        if i > 0 and tokens[i - 1].text in lex.currencies and self._adjacent(tokens, i - 1, i):
+            unit = lex.currencies[tokens[i - 1].text]
+            kind = Kind.MONEY
+            first = i - 1
+            if i > 1 and lower[i - 2] in ("us", "a", "c", "hk", "nz", "s") and self._adjacent(tokens, i - 2, i - 1):
+                first = i - 2
+        if suffix:
+            if suffix in lex.suffixes and (kind is Kind.MONEY or suffix != "m"):
+                scale = lex.suffixes[suffix]
+                value *= scale
+                slack *= scale
+                if not fraction and slack == 0 and value >= 1000:
+                    slack = 0.0
+            else:
+                return None  # ordinals (10th), measures (10km), codes (3D)
+        elif last + 1 < n and lower[last + 1] in lex.scales:
+            scale = lex.scales[lower[last + 1]]
+            value *= scale
+            slack *= scale
+            last += 1
+        if last + 1 < n:
+            following = lower[last + 1]
+            if following == "%" or (following in ("percent", "pc")):
+                if kind is Kind.MONEY:
+                    return None
+                kind, unit, last = Kind.PERCENT, "%", last + 1
+            elif following == "per" and last + 2 < n and lower[last + 2] == "cent":
+                if kind is Kind.MONEY:
+                    return None
+                kind, unit, last = Kind.PERCENT, "%", last + 2
+            elif kind is Kind.COUNT and following in lex.currencies and following.isalpha():
+                kind, unit, last = Kind.MONEY, lex.currencies[following], last + 1
+        return _Raw(first, last, value, slack, kind, unit, None, digits + fraction.lstrip("."))
+
+    def _words_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
+        n = len(tokens)
+        for phrase, (what, payload) in self._phrases:
+            size = len(phrase)
+            if tuple(lower[i : i + size]) != phrase:
+                continue
+            last = i + size - 1
+            if what == "vague":
+                assert isinstance(payload, tuple)
+                low, high = payload
+                return _Raw(i, last, low, 0.0, Kind.COUNT, "", (low, high), "")
+            assert isinstance(payload, float)
+            value = payload
+            # "twenty-five", "twenty five"
+            if value >= 20 and value % 10 == 0 and last + 1 < n:
+                j = last + 1
+                if lower[j] in ("-", "‐") and j + 1 < n and self._adjacent(tokens, last, j):
+                    j += 1
+                unit_word = (lower[j],) if j < n else ()
+                unit_value = self.lexicon.words.get(unit_word) if unit_word else None
+                if unit_value is not None and unit_value < 10:
+                    value += unit_value
+                    last = j
+            if last + 1 < n and lower[last + 1] in self.lexicon.scales:
+                value *= self.lexicon.scales[lower[last + 1]]
+                last += 1
+            if last + 1 < n and lower[last + 1] in self.lexicon.currencies and lower[last + 1].isalpha():
+                return _Raw(i, last + 1, value, 0.0, Kind.MONEY, self.lexicon.currencies[lower[last + 1]], None, "")
+            return _Raw(i, last, value, 0.0, Kind.COUNT, "", None, "")
+        return None
+
+    # -- reading its surroundings -------------------------------------------------------------------------
+
+    def _describe(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> Quantity | None:
+        lex = self.lexicon
+        n = len(tokens)
+        first, last = raw.first, raw.last
+        before = lower[first - 1] if first > 0 else ""
+        after = lower[last + 1] if last + 1 < n else ""
+        if raw.vague is None and raw.kind is Kind.COUNT and not self._plain_count(block, tokens, lower, raw):
+            if raw.digits and after in ("-", "–") and last + 4 < n and lower[last + 2] == "year" and lower[last + 4] == "old":
+                return self._age(block, tokens, lower, raw, last + 4)
+            return None
+        if raw.value == 1 and raw.vague is None:
+            return None
+        # Ranges ("10 to 15", "between 10 and 15") are left alone: they hedge on purpose.
+        if after in ("to", "or", "and", "-", "–") and last + 2 < n and tokens[last + 2].kind is TokenKind.NUMBER:
+            return None
+        if before in ("to", "or", "and", "-", "–") and first > 1 and tokens[first - 2].kind is TokenKind.NUMBER:
+            return None
+        if before == "between":
+            return None
+        qualifier, bound, q_start = self._qualifier(lower, first)
+        low, high = self._interval(raw, bound)
+        definite = q_start > 0 and lower[q_start - 1] in _DEFINITE
+        noun, noun_index, modifiers, partitive = self._noun(tokens, lower, last)
+        predicate = self._predicate(lower, q_start, noun_index if noun_index >= 0 else last, n)
+        if raw.vague is not None and after != "of" and not predicate and first == last and lower[first] != "several":
+            return None  # "scores" and "hundreds" alone are too often something else ("test scores")
+        generic = noun == "" or noun in lex.generic
+        noun_class = lex.nouns.get(noun, _lemma(noun)) if noun else ""
+        if noun in lex.generic:
+            noun_class = _lemma(noun)
+        changing = self._changing(lower, q_start, last)
+        sentence = self._sentence(block, tokens[first].start)
+        sentence_text = block.text[sentence.start - block.start : sentence.end - block.start]
+        span = Span(tokens[first].start, tokens[last].end)
+        return Quantity(
+            span=span,
+            text=block.text[span.start - block.start : span.end - block.start],
+            value=raw.value,
+            low=low,
+            high=high,
+            kind=raw.kind,
+            unit=raw.unit,
+            noun=noun_class,
+            generic=generic,
+            predicate=predicate,
+            modifiers=modifiers,
+            qualifier=qualifier,
+            bound=bound,
+            vague=raw.vague is not None,
+            digits=raw.digits,
+            source=self._source(sentence_text),
+            block=block.index,
+            headline=block.is_headline,
+            sentence=sentence,
+            definite=definite,
+            partitive=partitive,
+            changing=changing,
+            context=self._context(lower, tokens, first, last, noun),
+        )
+
+    def _plain_count(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> bool:
+        """False for numbers that are dates, times, years, labels ("No. 5", "Apollo 11"), scores or compounds."""
+        n = len(tokens)
+        first, last = raw.first, raw.last
+        before = tokens[first - 1].text if first > 0 else ""
+        after = tokens[last + 1].text if last + 1 < n else ""
+        if before.lower().rstrip(".") in _MONTHS and before[:1].isupper():
+            return False
+        if after.lower().rstrip(".") in _MONTHS and after[:1].isupper():
+            return False
+        if after.lower() in _TIME_AFTER or (after.lower() in ("a", "p") and last + 2 < n and tokens[last + 2].text == "."):
+            return False
+        if raw.digits and len(raw.digits) == 4 and 1800 <= raw.value <= 2100 and "," not in tokens[first].text:
+            return False  # a year
+        if before.lower() in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
+            return False
+        if first > 0 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline:
+            # "Apollo 11", "Windows 10", "Boeing 737": a name with a number, unless it starts the sentence
+            if first > 1 and tokens[first - 2].text not in ".!?\"“‘'":
+                return False
+        if after in (":", "/") and last + 2 < n and tokens[last + 2].kind is TokenKind.NUMBER:
+            return False
+        if after in ("-", "–", "‑") and last + 1 < n and self._adjacent(tokens, last, last + 1):
+            return False  # a score, a dashed range or a compound modifier ("3-1", "10-15", "a 10-day trip")
+        if before in ("-", "–", "/", "#") and first > 1 and self._adjacent(tokens, first - 1, first):
+            return not self._adjacent(tokens, first - 2, first - 1)  # "F-16", "2015/16"
+        return True
+
+    @staticmethod
+    def _changing(lower: list[str], q_start: int, last: int) -> bool:
+        """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12")."""
+        n = len(lower)
+        prev = lower[q_start - 1] if q_start > 0 else ""
+        prev2 = lower[q_start - 2] if q_start > 1 else ""
+        if prev in _CHANGE_BEFORE:
+            return True
+        if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
+            return True
+        if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
+            return True
+        window = " ".join(lower[max(0, q_start - 6) : min(n, last + 7)])
+        return _COMPARATIVE.search(window) is not None
+
+    def _age(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int) -> Quantity | None:
+        """A "45-year-old <Name>" age: counted noun is the person's surname."""
+        n = len(tokens)
+        name = ""
+        j = old_index + 1
+        while j < n and tokens[j].kind is TokenKind.WORD and tokens[j].text[0].isupper():
+            name = lower[j]
+            j += 1
+        if not name:
+            return None
+        return self._make_age(block, tokens, raw.first, raw.last, raw.value, name)
+
+    def _make_age(self, block: Block, tokens: Sequence[Token], first: int, last: int, value: float, name: str) -> Quantity:
+        span = Span(tokens[first].start, tokens[last].end)
+        sentence = self._sentence(block, span.start)
+        return Quantity(
+            span=span,
+            text=block.text[span.start - block.start : span.end - block.start],
+            value=value,
+            low=value,
+            high=value,
+            kind=Kind.AGE,
+            unit="",
+            noun=name,
+            generic=False,
+            predicate="",
+            modifiers=frozenset(),
+            qualifier="",
+            bound=Bound.EXACT,
+            vague=False,
+            digits=tokens[first].text,
+            source="",
+            block=block.index,
+            headline=block.is_headline,
+            sentence=sentence,
+            definite=False,
+            partitive=False,
+            changing=False,
+            context=frozenset(),
+        )
+
+    def ages(self, document: Document) -> list[Quantity]:
+        """Ages written "Name Surname, 45," (the wire style), keyed by the surname."""
+        found: list[Quantity] = []
+        for block in document.blocks:
+            tokens = block.tokens
+            n = len(tokens)
+            for i in range(2, n - 1):
+                token = tokens[i]
+                if token.kind is not TokenKind.NUMBER or not token.text.isdigit() or len(token.text) > 3:
+                    continue
+                if tokens[i - 1].text != "," or tokens[i + 1].text not in (",", ".", ";", ")"):
+                    continue
+                name_token = tokens[i - 2]
+                if name_token.kind is not TokenKind.WORD or not name_token.text[0].isupper():
+                    continue
+                value = float(token.text)
+                if not 1 <= value <= 115:
+                    continue
+                if name_token.text.lower() in _MONTHS or name_token.text.lower() in _STOP:
+                    continue
+                # "definite" marks a full name (two capitalised words), which the rule needs once per person
+                full = i >= 3 and tokens[i - 3].kind is TokenKind.WORD and tokens[i - 3].text[0].isupper()
+                age = self._make_age(block, tokens, i, i, value, name_token.text.lower())
+                found.append(dataclasses.replace(age, definite=full))
+        return found
+
+    def _qualifier(self, lower: list[str], first: int) -> tuple[str, Bound, int]:
+        for words, bound in _QUALIFIERS:
+            size = len(words)
+            if first >= size and tuple(lower[first - size : first]) == words:
+                return " ".join(words), bound, first - size
+        return "", Bound.EXACT, first
+
+    @staticmethod
+    def _interval(raw: _Raw, bound: Bound) -> tuple[float, float]:
+        if raw.vague is not None:
+            return raw.vague
+        value, slack = raw.value, raw.slack
+        if bound is Bound.LOWER:
+            return value - slack, math.inf
+        if bound is Bound.UPPER:
+            return 0.0, value + slack
+        if bound is Bound.APPROX:
+            return value * 0.85 - slack, value * 1.15 + slack
+        return value - slack, value + slack
+
+    def _noun(self, tokens: Sequence[Token], lower: list[str], last: int) -> tuple[str, int, frozenset[str], bool]:
+        """The counted noun after the number: its lower-case form, token index, modifiers, and partitive flag."""
+        lex = self.lexicon
+        n = len(tokens)
+        j = last + 1
+        partitive = False
+        if j < n and lower[j] == "of":
+            # "35 of the casualties", "dozens of people", "12 of them"
+            partitive = True
+            j += 1
+            if j < n and lower[j] in ("the", "its", "their", "his", "her", "our", "those", "these"):
+                j += 1
+            elif j < n and lower[j] in ("them", "whom", "those", "these"):
+                return "", -1, frozenset(), True
+        words: list[int] = []
+        while j < n and len(words) < 4 and tokens[j].kind is TokenKind.WORD:
+            word = lower[j]
+            if word in lex.nouns or word in lex.generic:
+                words.append(j)
+                break
+            if word in _STOP or word in lex.predicates or word in lex.first_words or word in lex.scales:
+                break
+            words.append(j)
+            j += 1
+        if not words:
+            return "", -1, frozenset(), partitive
+        head = words[-1]
+        modifiers = frozenset(lower[k] for k in words[:-1] if not tokens[k].text[0].isupper())
+        return lower[head], head, modifiers, partitive
+
+    def _predicate(self, lower: list[str], q_start: int, noun_end: int, n: int) -> str:
+        """A predicate class near the number: a verb before it ("kills six") or after its noun ("were killed")."""
+        predicates = self.lexicon.predicates
+        for k in range(max(0, q_start - 2), q_start):
+            if lower[k] in predicates:
+                return predicates[lower[k]]
+        for k in range(noun_end + 1, min(n, noun_end + 6)):
+            word = lower[k]
+            if word in predicates:
+                return predicates[word]
+            if word in (".", ";", "and", "but", "while", "whereas"):
+                break
+        return ""
+
+    @staticmethod
+    def _sentence(block: Block, offset: int) -> Span:
+        for sentence in block.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return block.span
+
+    @staticmethod
+    def _context(lower: list[str], tokens: Sequence[Token], first: int, last: int, noun: str) -> frozenset[str]:
+        words = set()
+        for k in range(max(0, first - 8), min(len(tokens), last + 9)):
+            if first <= k <= last:
+                continue
+            word = lower[k]
+            if tokens[k].kind is TokenKind.WORD and len(word) > 2 and word not in _STOP and word != noun:
+                words.add(_lemma(word))
+        return frozenset(words)
+
+    @staticmethod
+    def _source(sentence: str) -> str:
+        """Who the sentence attributes its figures to, normalised; "" if no one is named."""
+        words = _SENTENCE_WORDS.findall(sentence)
+        lowered = [w.lower() for w in words]
+        for k, word in enumerate(lowered):
+            if word not in _SAY:
+                continue
+            if word == "according":
+                if k + 1 < len(lowered) and lowered[k + 1] == "to":
+                    return _name_after(words, k + 2)
+                continue
+            before = _name_before(words, k)
+            if before:
+                return before
+            after = _name_after(words, k + 1)
+            if after:
+                return after
+        return ""
+
+
+def _name_before(words: list[str], k: int) -> str:
+    """The speaker just before a verb of saying: a capitalised name or a noun ("police")."""
+    j = k - 1
+    while j >= 0 and words[j].lower() in ("also", "has", "had", "have", "later", "previously", "earlier", "had"):
+        j -= 1
+    if j < 0:
+        return ""
+    word = words[j]
+    if word.lower() in _PRONOUNS or word.lower() in _STOP or word.lower() in _NOT_SOURCES:
+        return ""
+    return _normalise_source(word)
+
+
+def _name_after(words: list[str], k: int) -> str:
+    j = k
+    while j < len(words) and words[j].lower() in ("the", "a", "an", "local", "state", "official"):
+        j += 1
+    if j >= len(words):
+        return ""
+    word = words[j]
+    if word.lower() in _PRONOUNS or word.lower() in _STOP or word.lower() in _NOT_SOURCES:
+        return ""
+    if not word[0].isupper() and word.lower() not in _SOURCE_NOUNS:
+        return ""
+    # the head of a short name: "the Syrian Observatory" -> observatory; "police officials" -> police
+    end = j
+    while end + 1 < len(words) and words[end + 1][0].isupper() and end - j < 4:
+        end += 1
+    return _normalise_source(words[end] if words[j][0].isupper() else word)
+
+
+def _normalise_source(word: str) -> str:
+    return _lemma(word.lower())
