@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from copylint import __version__
+from copylint.backends import BackendRequest, Backends, catalogue
 from copylint.config import FAIL_ON_CHOICES, Config, find_config_file, load_config_file
 from copylint.engine import FileResult, lint_documents
 from copylint.errors import CopylintError, InputError, UsageError
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    check.add_argument(
+        "--languagetool", metavar="URL", help="also check grammar on this LanguageTool server (the copy is sent to it)"
+    )
+    check.add_argument("--no-languagetool", action="store_true", help="send nothing to the LanguageTool server of the config")
+    check.add_argument("--harper", action="store_true", help="also run Harper's offline grammar checks (copylint[harper])")
 
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -82,6 +88,7 @@ class _Settings:
     builtin: RuleData
     configs: dict[Path | None, Config] = field(default_factory=dict)
     rulesets: dict[Path | None, RuleSet] = field(default_factory=dict)
+    backends: Backends = field(default_factory=Backends)
 
     def config_path(self, target: Path) -> Path | None:
         if self.args.config:
@@ -95,8 +102,10 @@ class _Settings:
             select = tuple(s for group in self.args.select for s in group) if self.args.select else None
             ignore = tuple(s for group in self.args.ignore for s in group) if self.args.ignore else ()
             config = config.with_overrides(select=select, ignore=ignore, fail_on=self.args.fail_on)
+            request = BackendRequest(self.args.languagetool, self.args.no_languagetool, self.args.harper)
+            config, backend_rules = self.backends.configure(config, request)
             self.configs[path] = config
-            self.rulesets[path] = build_ruleset(config, self.builtin)
+            self.rulesets[path] = build_ruleset(config, self.builtin, extra_rules=backend_rules)
         return self.rulesets[path]
 
 
@@ -209,6 +218,8 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
             failing |= _fails(findings, settings, anchor)
         except CopylintError as exc:
             errors.append(str(exc))
+    for warning in settings.backends.warnings:
+        print(f"copylint: warning: {warning}", file=stderr)
     for message in errors:
         print(f"copylint: error: {message}", file=stderr)
     if args.diff:
@@ -240,7 +251,7 @@ def _fails(findings: Sequence[Finding], settings: _Settings, anchor: Path) -> bo
 def _rules_for_listing(args: argparse.Namespace) -> tuple[Rule, ...]:
     config_path = Path(args.config) if args.config else find_config_file(Path.cwd())
     config = load_config_file(config_path) if config_path else Config()
-    return all_rules(load_rule_data(config))
+    return all_rules(load_rule_data(config), catalogue())
 
 
 def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -18,7 +18,7 @@ from copylint.finding import Severity
 
 CONFIG_FILES = (".copylint.toml", "copylint.toml", "pyproject.toml")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-_KEYS = {"select", "ignore", "fail_on", "severity", "options", "words", "words_file", "rule_dirs", "languagetool"}
+_KEYS = {"select", "ignore", "fail_on", "severity", "options", "words", "words_file", "rule_dirs", "languagetool", "harper"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Config:
     words: frozenset[str] = frozenset()
     rule_dirs: tuple[Path, ...] = ()
     languagetool: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    harper: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # `harper = true` is {"enabled": True}
     path: Path | None = None
 
     def with_overrides(
@@ -109,6 +110,11 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
     languagetool = table.get("languagetool", {})
     if not isinstance(languagetool, dict):
         raise ConfigError(f"{path}: 'languagetool' must be a table")
+    harper = table.get("harper", {})
+    if isinstance(harper, bool):
+        harper = {"enabled": harper}
+    if not isinstance(harper, dict):
+        raise ConfigError(f"{path}: 'harper' must be true, false or a table")
     return Config(
         select=select,
         ignore=ignore,
@@ -118,6 +124,7 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
         words=words,
         rule_dirs=rule_dirs,
         languagetool=MappingProxyType(dict(languagetool)),
+        harper=MappingProxyType(dict(harper)),
         path=path,
     )
 

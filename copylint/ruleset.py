@@ -35,9 +35,9 @@ class RuleSet:
         return tuple(a.rule.id for a in self.active)
 
 
-def all_rules(data: RuleData) -> tuple[Rule, ...]:
-    """Built-in Python rules then data rules, checked for duplicate ids."""
-    rules = BUILTIN_RULES + data.rules
+def all_rules(data: RuleData, extra_rules: tuple[Rule, ...] = ()) -> tuple[Rule, ...]:
+    """Built-in Python rules, data rules, then ``extra_rules`` (opt-in backends), checked for duplicate ids."""
+    rules = BUILTIN_RULES + data.rules + extra_rules
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -83,11 +83,11 @@ def load_rule_data(config: Config, builtin: RuleData | None = None) -> RuleData:
     return data
 
 
-def build_ruleset(config: Config, builtin: RuleData | None = None) -> RuleSet:
-    """Rules selected by ``config`` (bundled data, loaded unless given, plus its rule_dirs), each with its
-    severity, options and the house word list."""
+def build_ruleset(config: Config, builtin: RuleData | None = None, extra_rules: tuple[Rule, ...] = ()) -> RuleSet:
+    """Rules selected by ``config`` (bundled data, loaded unless given, plus its rule_dirs; then ``extra_rules``,
+    the opt-in backends), each with its severity, options and the house word list."""
     data = load_rule_data(config, builtin)
-    rules = all_rules(data)
+    rules = all_rules(data, extra_rules)
     where = str(config.path) if config.path else "command line"
     _check_selectors(config.select or (), rules, where)
     _check_selectors(config.ignore, rules, where)
