@@ -23,10 +23,12 @@ from pathlib import Path
 
 from copylint.errors import CopylintError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
+LEFT_FLAG = 1 << 40  # marks a class bigram whose first member is the class
+SUFFIX_LENGTH = 3
 NEIGHBOUR_MIN_COUNT = 1_500_000.0  # unigram count (source scale) a word needs to be proposed as a neighbour
 WRITTEN_MIN_COUNT = 100_000.0  # unigram count a written word needs for its neighbours to be listed
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -45,6 +47,10 @@ class NgramData:
     bigram_keys: bytes  # array('q') of ``id_a << ID_BITS | id_b``, sorted
     bigram_counts: bytes  # array('f') of counts, parallel to the keys
     neighbours: str  # per word id, its real-word neighbours one edit away, space-separated; lines joined by newlines
+    suffixes: str  # sorted word endings that name a class of words (see ``suffix_of``), joined by newlines
+    suffix_mass: bytes  # array('d'): total unigram count of the words in each class
+    class_keys: bytes  # array('q'): sorted class bigram keys (LEFT_FLAG | suffix << ID_BITS | word, or word << ID_BITS | suffix)
+    class_counts: bytes  # array('f'): the class bigram counts, parallel to ``class_keys``
     floor: float  # the smallest bigram count listed: an absent bigram was seen fewer times than this
     total: float  # sum of the unigram counts (bigram scale)
 
@@ -61,6 +67,14 @@ class NgramModel:
         self.values = array.array("f")
         self.values.frombytes(data.bigram_counts)
         self.neighbour_lines = data.neighbours.split("\n")
+        self.suffixes = data.suffixes.split("\n")
+        self.suffix_mass = array.array("d")
+        self.suffix_mass.frombytes(data.suffix_mass)
+        self.class_keys = array.array("q")
+        self.class_keys.frombytes(data.class_keys)
+        self.class_values = array.array("f")
+        self.class_values.frombytes(data.class_counts)
+        self._suffix_ids: dict[str, int] = {}
         self.floor = data.floor
         self.total = data.total
         self._ids: dict[str, int] = {}
@@ -94,6 +108,46 @@ class NgramModel:
     def estimate(self, first: int, second: int) -> float:
         """An absent bigram's count guessed from the words' frequencies, kept below the listing floor."""
         return min(self.counts[first] * self.counts[second] / self.total, self.floor * 0.5)
+
+    def suffix_id(self, word_id: int) -> int:
+        """The class (word ending) of a word id, or -1 if the word is too short to have one."""
+        word = self.words[word_id]
+        found = self._suffix_ids.get(word)
+        if found is None:
+            ending = suffix_of(word)
+            found = -1
+            if ending is not None:
+                i = bisect.bisect_left(self.suffixes, ending)
+                found = i if i < len(self.suffixes) and self.suffixes[i] == ending else -1
+            if len(self._suffix_ids) < 200_000:
+                self._suffix_ids[word] = found
+        return found
+
+    def _class_pair(self, key: int) -> float:
+        found = self._pairs.get(key)
+        if found is None:
+            i = bisect.bisect_left(self.class_keys, key)
+            found = float(self.class_values[i]) if i < len(self.class_keys) and self.class_keys[i] == key else 0.0
+            if len(self._pairs) < 1_000_000:
+                self._pairs[key] = found
+        return found
+
+    def class_estimate(self, first: int, second: int, left: bool) -> float:
+        """An absent bigram's count guessed from the class of the context word (``first`` if ``left``).
+
+        "retreating from" is not listed, but words ending in -ing are often followed by "from" and
+        seldom by "form": the context word's share of its class's pairs stands in for its own.
+        Returns 0.0 when the class has no such pair listed.
+        """
+        context = first if left else second
+        suffix = self.suffix_id(context)
+        if suffix < 0:
+            return 0.0
+        key = LEFT_FLAG | suffix << ID_BITS | second if left else first << ID_BITS | suffix
+        pooled = self._class_pair(key)
+        if pooled <= 0.0:
+            return 0.0
+        return min(pooled * self.counts[context] / self.suffix_mass[suffix], self.floor * 0.5)
 
     def neighbours(self, word_id: int) -> list[str]:
         """Common real words one edit (insertion, deletion, substitution, transposition) away."""
@@ -130,6 +184,33 @@ def one_edit_apart(a: str, b: str) -> bool:
     while i < len(short) and short[i] == long_[i]:
         i += 1
     return short[i:] == long_[i + 1 :]
+
+
+def suffix_of(word: str) -> str | None:
+    """The ending that names a word's class for class bigrams (words of five letters or more)."""
+    return word[-SUFFIX_LENGTH:] if len(word) >= 5 else None
+
+
+def class_tables(
+    words: list[str], counts: list[float], pairs: dict[int, float]
+) -> tuple[list[str], list[float], dict[int, float]]:
+    """Class bigrams: listed pair counts pooled over the ending of the first (or second) word."""
+    endings = sorted({e for w in words if (e := suffix_of(w)) is not None})
+    ending_ids = {e: i for i, e in enumerate(endings)}
+    word_suffix = [ending_ids.get(suffix_of(w) or "", -1) for w in words]
+    mass = [0.0] * len(endings)
+    for i, s in enumerate(word_suffix):
+        if s >= 0:
+            mass[s] += counts[i]
+    pooled: dict[int, float] = defaultdict(float)
+    mask = (1 << ID_BITS) - 1
+    for key, count in pairs.items():
+        a, b = key >> ID_BITS, key & mask
+        if word_suffix[a] >= 0:
+            pooled[LEFT_FLAG | word_suffix[a] << ID_BITS | b] += count
+        if word_suffix[b] >= 0:
+            pooled[a << ID_BITS | word_suffix[b]] += count
+    return endings, mass, pooled
 
 
 def _deletes(word: str) -> set[str]:
@@ -193,12 +274,18 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
     scale = ratios[int(len(ratios) * 0.9)]
     keys = sorted(pairs)
     neighbours = neighbour_table(words, unigrams)
+    endings, mass, pooled = class_tables(words, [c * scale for c in unigrams], pairs)
+    class_keys = sorted(pooled)
     return NgramData(
         words="\n".join(words),
         unigrams=array.array("d", (c * scale for c in unigrams)).tobytes(),
         bigram_keys=array.array("q", keys).tobytes(),
         bigram_counts=array.array("f", (pairs[k] for k in keys)).tobytes(),
         neighbours="\n".join(neighbours),
+        suffixes="\n".join(endings),
+        suffix_mass=array.array("d", mass).tobytes(),
+        class_keys=array.array("q", class_keys).tobytes(),
+        class_counts=array.array("f", (pooled[k] for k in class_keys)).tobytes(),
         floor=min(pairs.values()),
         total=sum(unigrams) * scale,
     )
@@ -223,7 +310,7 @@ def _read_cache(path: Path) -> NgramData | None:
 
 
 def _write_cache(path: Path, data: NgramData) -> None:
-    fields = (data.words, data.unigrams, data.bigram_keys, data.bigram_counts, data.neighbours, data.floor, data.total)
+    fields = tuple(getattr(data, name) for name in NgramData.__slots__)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".ngrams-") as handle:

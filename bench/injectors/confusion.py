@@ -1,7 +1,8 @@
 """Inject real-word slips: swap a word for a confusable real word where the original was clearly meant.
 
 Group ``listed``: the word belongs to a confusion set of rules/confusion/*.toml and is swapped for another
-member ("from" -> "form"). Group ``edit1``: the word is swapped for a common real word one keystroke away
+member ("from" -> "form"); each listed word found in the article is equally likely to be chosen.
+Group ``edit1``: the word is swapped for a common real word one keystroke away
 (insertion, deletion, substitution or transposition) that is in no listed set ("has" -> "as"), so recall
 outside the lists is measured separately. Common words come from wordfreq, independently of the rule's model.
 """
@@ -27,7 +28,8 @@ def listed_alternatives() -> dict[str, list[str]]:
     partners: dict[str, list[str]] = {}
     for path in sorted(RULES.glob("*.toml")):
         entries = tomllib.loads(path.read_text(encoding="utf-8")).get("entries", {})
-        for members in entries.get("sets", []):
+        for item in entries.get("sets", []):
+            members = item["words"] if isinstance(item, dict) else item
             for word in members:
                 partners.setdefault(word, []).extend(w for w in members if w != word and w not in partners[word])
     return {w: p for w, p in partners.items() if "'" not in w}
@@ -84,7 +86,10 @@ class ConfusionInjector:
                     other_spots.append((start + offset, start + offset + len(word), word))
         edits: list[tuple[int, int, str, str]] = []
         if listed_spots:
-            s, e, word = rng.choice(listed_spots)
+            # Each listed word present is equally likely to be picked, however often it occurs, so the figure
+            # is recall over the list rather than over "the" and "to" alone.
+            word = rng.choice(sorted({w for _, _, w in listed_spots}))
+            s, e, _ = rng.choice([spot for spot in listed_spots if spot[2] == word])
             edits.append((s, e, rng.choice(self.listed[word]), "listed"))
         rng.shuffle(other_spots)
         for s, e, word in other_spots[:40]:

@@ -9,7 +9,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from copylint.document import TokenKind
-from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.errors import ConfigError
+from copylint.finding import Applicability, Finding, Severity
 from copylint.ngrams import NgramModel, load_model
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
 
@@ -22,6 +23,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
 # Marks after which the next word starts a sentence or clause and may carry a capital.
 _OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
+UNSEEN_DISCOUNT = 0.5  # a pair too rare to be listed is guessed at half its independent-frequency count
+PRIOR_WEIGHT = 0.5  # how much a word's own frequency counts when nothing precedes it
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
 _CUE_KEYS = frozenset({"written", "intended", "next"})
 
@@ -39,7 +42,7 @@ class Cue:
 class Lexicon:
     """The validated confusion data: each word's listed alternatives, the cues, and words never flagged."""
 
-    alternatives: Mapping[str, tuple[str, ...]]
+    alternatives: Mapping[str, tuple[tuple[str, float | None], ...]]  # word -> (alternative, own threshold)
     cues: Mapping[str, tuple[Cue, ...]]
     ignore: frozenset[str]
 
@@ -49,7 +52,7 @@ class _WordInfo:
     """What the rule needs to know about one written (lower-case) word, computed once per word."""
 
     word_id: int
-    listed: tuple[tuple[str, int], ...]  # listed alternatives with their model ids
+    listed: tuple[tuple[str, int, float], ...]  # listed alternatives with their model ids and log thresholds
     edits: tuple[tuple[str, int], ...]  # real words one edit away with their model ids (not listed)
 
 
@@ -60,6 +63,7 @@ class ConfusionState:
     lexicon: Lexicon
     log_threshold: float
     log_edit_threshold: float
+    log_factor: float
     use_edits: bool
     max_edit_candidates: int
     _model: NgramModel | None = None
@@ -89,11 +93,19 @@ class ConfusionState:
         if word_id < 0:
             return None  # not a word the model knows: a spelling matter, or a name
         listed_words = self.lexicon.alternatives.get(word, ())
-        listed = tuple((w, i) for w in listed_words if (i := model.word_id(w)) >= 0)
+        listed = tuple(
+            (w, i, (self.log_threshold if t is None else math.log(t)) + self.log_factor)
+            for w, t in listed_words
+            if (i := model.word_id(w)) >= 0
+        )
         edits: tuple[tuple[str, int], ...] = ()
         if self.use_edits and len(word) >= 2:
-            taken = set(listed_words)
-            near = [w for w in model.neighbours(word_id) if w not in taken and w not in self.lexicon.ignore]
+            taken = {w for w, _ in listed_words}
+            near = [
+                w
+                for w in model.neighbours(word_id)
+                if w not in taken and w not in self.lexicon.ignore and not is_variant(word, w)
+            ]
             edits = tuple((w, model.word_id(w)) for w in near[: self.max_edit_candidates])
         if not listed and not edits:
             return None
@@ -108,7 +120,7 @@ def _strings(lexicon: Any, value: Any, what: str) -> list[str]:
 
 def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
     """Validate the `lexicon` files addressed to this rule and merge them (later files add to earlier)."""
-    alternatives: dict[str, list[str]] = {}
+    alternatives: dict[str, dict[str, float | None]] = {}
     cues: dict[str, list[Cue]] = {}
     ignore: set[str] = set()
     for lexicon in lexicons:
@@ -117,19 +129,31 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
             raise lexicon.error("entries must be a table with sets, cues and/or ignore", "entries")
         unknown = set(entries) - _ENTRY_KEYS
         if unknown:
-            raise lexicon.error(f"unknown entries key(s): {', '.join(sorted(unknown))} (known: cues, ignore, sets)", sorted(unknown)[0])
+            names = ", ".join(sorted(unknown))
+            raise lexicon.error(f"unknown entries key(s): {names} (known: cues, ignore, sets)", sorted(unknown)[0])
         sets = entries.get("sets", [])
         if not isinstance(sets, list):
             raise lexicon.error("sets must be a list of lists of words", "sets")
-        for members in sets:
+        for item in sets:
+            members, threshold = item, None
+            if isinstance(item, dict):
+                if set(item) - {"words", "threshold"} or "words" not in item:
+                    raise lexicon.error("a confusion set table needs 'words' and may give 'threshold'", "words")
+                members, threshold = item["words"], item.get("threshold")
+                if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold < 1:
+                    raise lexicon.error("a confusion set's threshold must be a number of at least 1", "threshold")
+                threshold = float(threshold)
             words = [w.lower() for w in _strings(lexicon, members, "sets entry")]
             if len(words) < 2 or len(set(words)) != len(words):
-                raise lexicon.error(f"confusion set {members!r} needs two or more different words", str(members[0]) if members else "sets")
+                needle = str(members[0]) if members else "sets"
+                raise lexicon.error(f"confusion set {members!r} needs two or more different words", needle)
             for word in words:
                 if not all(part.isalpha() for part in word.split("'")):
                     raise lexicon.error(f"{word!r} in a confusion set is not a single word", word)
-                bucket = alternatives.setdefault(word, [])
-                bucket.extend(w for w in words if w != word and w not in bucket)
+                bucket = alternatives.setdefault(word, {})
+                for other in words:
+                    if other != word:
+                        bucket[other] = threshold  # a later file may re-rate a set
         raw_cues = entries.get("cues", [])
         if not isinstance(raw_cues, list):
             raise lexicon.error("cues must be a list of tables ([[entries.cues]])", "cues")
@@ -144,10 +168,24 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
             cues.setdefault(written, []).append(Cue(written, intended, next_words))
         ignore.update(w.lower() for w in _strings(lexicon, entries.get("ignore", []), "ignore"))
     return Lexicon(
-        MappingProxyType({w: tuple(a) for w, a in alternatives.items()}),
+        MappingProxyType({w: tuple(a.items()) for w, a in alternatives.items()}),
         MappingProxyType({w: tuple(c) for w, c in cues.items()}),
         frozenset(ignore),
     )
+
+
+# Pairs that differ only by an inflection or a national spelling (system/systems, favor/favour) are not
+# proposed as one-edit slips: the word-pair counts cannot tell agreement or house spelling apart.
+_VARIANT_ENDINGS = ("s", "es", "d", "n")
+_VARIANT_SWAPS = (("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ll", "l"), ("ce", "se"), ("re", "er"))
+
+
+def is_variant(word: str, other: str) -> bool:
+    """True if two words differ only by an ending (-s, -d, -n) or a British/American spelling."""
+    short, long_ = sorted((word, other), key=len)
+    if any(long_ == short + ending for ending in _VARIANT_ENDINGS):
+        return True
+    return any(word.replace(a, b) == other.replace(a, b) for a, b in _VARIANT_SWAPS)
 
 
 def _is_sentence_start(tokens: Sequence[Token], i: int) -> bool:
@@ -173,7 +211,8 @@ class RealWordConfusion(BaseRule):
     default_options = MappingProxyType(
         {
             "threshold": 40.0,
-            "edit_threshold": 1000.0,
+            "edit_threshold": 10000.0,
+            "threshold_factor": 1.0,
             "edit_candidates": True,
             "max_edit_candidates": 12,
         }
@@ -218,14 +257,14 @@ class RealWordConfusion(BaseRule):
         options = inputs.options
         threshold = float(options["threshold"])
         edit_threshold = float(options["edit_threshold"])
-        if threshold < 1.0 or edit_threshold < 1.0:
-            from copylint.errors import ConfigError
-
-            raise ConfigError(f"{self.id}: threshold and edit_threshold must be at least 1")
+        factor = float(options["threshold_factor"])
+        if threshold < 1.0 or edit_threshold < 1.0 or factor <= 0.0:
+            raise ConfigError(f"{self.id}: threshold and edit_threshold must be at least 1, threshold_factor above 0")
         return ConfusionState(
             lexicon=parse_lexicons(inputs.lexicons),
             log_threshold=math.log(threshold),
             log_edit_threshold=math.log(edit_threshold),
+            log_factor=math.log(factor),
             use_edits=bool(options["edit_candidates"]),
             max_edit_candidates=max(0, int(options["max_edit_candidates"])),
         )
@@ -274,10 +313,14 @@ class RealWordConfusion(BaseRule):
                 continue
             prev_id = -1
             if i > 0 and tokens[i - 1].kind is TokenKind.WORD and not _glued(text, tokens[i - 1]):
-                prev_id = model.word_id(tokens[i - 1].text.lower())
+                before = tokens[i - 1].text
+                if before.islower() or (before[1:].islower() and _is_sentence_start(tokens, i - 1)):
+                    prev_id = model.word_id(before.lower())
             next_id = -1
             if i + 1 < count and tokens[i + 1].kind is TokenKind.WORD and not _glued(text, tokens[i + 1]):
-                next_id = model.word_id(tokens[i + 1].text.lower())
+                after = tokens[i + 1].text
+                if after.islower():  # a capital here starts a name: the pair counts say nothing about it
+                    next_id = model.word_id(after)
             if prev_id < 0 and next_id < 0:
                 continue  # no context to judge by
             best = self._best(model, state, info, prev_id, next_id)
@@ -288,15 +331,17 @@ class RealWordConfusion(BaseRule):
         self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int
     ) -> list[tuple[float, str]]:
         """Candidates that beat the written word by their threshold, best first, with their log ratios."""
-        base = _score(model, info.word_id, prev_id, next_id)
+        base, _ = _score(model, info.word_id, prev_id, next_id)
         winners: list[tuple[float, str]] = []
-        for group, log_threshold in ((info.listed, state.log_threshold), (info.edits, state.log_edit_threshold)):
-            for word, word_id in group:
-                if not _evidence(model, word_id, prev_id, next_id):
-                    continue
-                margin = _score(model, word_id, prev_id, next_id) - base
-                if margin > log_threshold:
-                    winners.append((margin - log_threshold, word))
+        for word, word_id, log_threshold in info.listed:
+            score, evidence = _score(model, word_id, prev_id, next_id)
+            if evidence and score - base > log_threshold:
+                winners.append((score - base - log_threshold, word))
+        edit_threshold = state.log_edit_threshold + state.log_factor
+        for word, word_id in info.edits:
+            score, evidence = _score(model, word_id, prev_id, next_id)
+            if evidence and score - base > edit_threshold:
+                winners.append((score - base - edit_threshold, word))
         winners.sort(reverse=True)
         return winners
 
@@ -333,19 +378,34 @@ class RealWordConfusion(BaseRule):
         return None
 
 
-def _side(model: NgramModel, first: int, second: int) -> float:
+def _side(model: NgramModel, first: int, second: int, left: bool) -> tuple[float, bool]:
+    """A bigram count (listed, else guessed from the context word's class, else from frequencies) and
+    whether it rests on listed pairs rather than on frequencies alone."""
     listed = model.pair(first, second)
-    return listed if listed > 0.0 else model.estimate(first, second)
+    if listed > 0.0:
+        return listed, True
+    pooled = model.class_estimate(first, second, left)
+    if pooled > 0.0:
+        return pooled, True
+    return model.estimate(first, second) * UNSEEN_DISCOUNT, False
 
 
-def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> float:
-    """log P(word | previous) + log P(next | word), each side dropped when there is no context."""
+def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> tuple[float, bool]:
+    """log P(word | previous) + log P(next | word), and whether any side rests on listed pairs.
+
+    With no word before, the word's own frequency stands in for the left side, damped because the
+    start of a sentence or clause favours other words than running text does.
+    """
     count = model.count(word_id)
-    left = _side(model, prev_id, word_id) if prev_id >= 0 else count
-    right = _side(model, word_id, next_id) / count if next_id >= 0 else 1.0
-    return math.log(left) + math.log(right)
-
-
-def _evidence(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> bool:
-    """True if the candidate is seen with at least one of the neighbouring words (not only guessed)."""
-    return (prev_id >= 0 and model.pair(prev_id, word_id) > 0.0) or (next_id >= 0 and model.pair(word_id, next_id) > 0.0)
+    evidence = False
+    if prev_id >= 0:
+        left, seen = _side(model, prev_id, word_id, True)
+        evidence |= seen
+        total = math.log(left)
+    else:
+        total = PRIOR_WEIGHT * math.log(count)
+    if next_id >= 0:
+        right, seen = _side(model, word_id, next_id, False)
+        evidence |= seen
+        total += math.log(right / count)
+    return total, evidence
