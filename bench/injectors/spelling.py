@@ -47,6 +47,8 @@ def _read_birkbeck(path: Path, dictionary: frozenset[str]) -> dict[str, list[str
             continue
         if wrong == correct or wrong in dictionary:
             continue
+        if len(wrong) < 3 or 2 * len(wrong) < len(correct):
+            continue  # fragments ("t" for "the"), not misspellings a writer of copy makes
         table.setdefault(correct, []).append(wrong)
     return table
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ if TYPE_CHECKING:
     from copylint.document import Block, Document
 
 # Characters that, touching a word, say it belongs to a URL, path, e-mail, domain or code rather than prose.
-_GLUE_BEFORE = frozenset("/\\@_.:=#&~+*<>|^`{}[]%$")
+_GLUE_BEFORE = frozenset("/\\@_.:;=#&~+*<>|^`{}[]%$")
 _GLUE_AFTER = frozenset("/\\@_=#&~+*<>|^`{}[]%$")
 _HYPHENS = frozenset("-\u2010\u2011")
+_OPENERS = frozenset("\"'“‘([ \t")
 _APOSTROPHES = ("'s", "’s")
 _CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
 _LOWER_WORD = regex.compile(r"^[a-z]+(?:'[a-z]+)*$")
@@ -45,6 +47,47 @@ _FUNCTION_WORDS = frozenset(
 
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
+NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
+INITIAL_SLIP_COST = 0.75  # at a sentence start, a vowel or a neighbouring key too
+WEB_WORD_MARGIN = 1.5  # a form seen on the web is a typo only if the suggestion is this much more frequent (Zipf)
+AFFIX_BASE_ZIPF = 2.5  # a base this frequent takes affixes ("balk" + "ed")
+PLAIN_SLIP_ZIPF = 4.0  # ... unless an everyday word is one cheap slip away ("backwords")
+PLAIN_SLIP_COST = 0.6
+SLIP_WEIGHT = 2.2  # log10 units of likelihood one unit of edit cost is worth
+SPLIT_COST = 0.6  # a missing space
+FIRST_LETTER_BONUS = 0.4  # writers rarely get the first letter wrong
+
+
+class ContextModel:
+    """How well a word fits between its neighbours: pointwise mutual information from a bigram model."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._model: Any = None
+
+    def _bigrams(self) -> Any:
+        if self._model is None:
+            from copylint.ngrams import load_model  # loaded only when two suggestions need telling apart
+
+            self._model = load_model()
+        return self._model
+
+    def fit(self, left: str, target: str, right: str) -> float:
+        """log10 P(target) plus the association of each adjacent pair (left, target words..., right)."""
+        model = self._bigrams()
+        words = target.split(" ")
+        score = sum(self.vocabulary.frequency(w) - 9.0 for w in words) + 9.0
+        chain = [w for w in (left, *words, right) if w]
+        ids = [model.word_id(w) for w in chain]
+        for a, b in zip(ids, ids[1:], strict=False):
+            if a < 0 or b < 0:
+                continue
+            expected = model.count(a) * model.count(b) / model.total
+            if expected <= 0:
+                continue
+            seen = model.pair(a, b) or model.estimate(a, b)
+            score += math.log10(seen / expected)
+        return score
 
 
 @dataclass(frozen=True)
@@ -56,12 +99,21 @@ class SpellingData:
     house_lower: frozenset[str]
     _vocabulary: list[Vocabulary] = field(default_factory=list, repr=False, compare=False)
 
+    _context: list[ContextModel] = field(default_factory=list, repr=False, compare=False)
+
     @property
     def vocabulary(self) -> Vocabulary:
         """The shared vocabulary, loaded on first use (not when the rule set is built)."""
         if not self._vocabulary:
             self._vocabulary.append(Vocabulary.load())
         return self._vocabulary[0]
+
+    @property
+    def context(self) -> ContextModel:
+        """The bigram context model, loaded the first time two suggestions are ranked."""
+        if not self._context:
+            self._context.append(ContextModel(self.vocabulary))
+        return self._context[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +262,8 @@ class _Scan:
         self.max_suggestions = int(context.options.get("max_suggestions", 5))
         self._counts: Counter[str] | None = None
         self._lower_counts: Counter[str] | None = None
+        self._starts: dict[int, set[int]] = {}
+        self._left = self._right = ""
 
     def count(self, lower: str) -> int:
         """How often the word occurs in the document, any capitalisation."""
@@ -258,10 +312,25 @@ class _Scan:
         if compound is not None and self._compound_is_word(compound):
             return None
         capitalised = shown[0].isupper()
-        verdict = self._judge(stem, capitalised, block)
+        self._left, self._right = self._neighbours(tokens, index)
+        verdict = self._judge(stem, capitalised, capitalised and self._sentence_initial(block, start))
         if verdict is None:
             return None
         return self._finding(Span(start, end), shown, verdict)
+
+    def _neighbours(self, tokens: tuple[Token, ...], index: int) -> tuple[str, str]:
+        """The lower-case words just before and after ``tokens[index]`` when only spaces separate them."""
+        text = self.text
+        left = right = ""
+        if index > 0:
+            before = tokens[index - 1]
+            if before.kind is TokenKind.WORD and text[before.end : tokens[index].start].isspace():
+                left = before.text.lower()
+        if index + 1 < len(tokens):
+            after = tokens[index + 1]
+            if after.kind is TokenKind.WORD and text[tokens[index].end : after.start].isspace():
+                right = after.text.lower()
+        return left, right
 
     def _glued(self, token: Token) -> bool:
         text = self.text
@@ -281,7 +350,7 @@ class _Scan:
             end += 2
         if start == end:
             return None
-        return [tokens[i].text.lower() for i in range(start, end + 1, 2)]
+        return [tokens[i].text for i in range(start, end + 1, 2)]
 
     @staticmethod
     def _joins(left: Token, mark: Token, right: Token) -> bool:
@@ -295,8 +364,23 @@ class _Scan:
         )
 
     def _compound_is_word(self, parts: list[str]) -> bool:
-        joined = "".join(parts)
-        return self.vocabulary.is_word(joined) or self.vocabulary.frequency(joined) >= COMMON_ZIPF - 0.5
+        """True if the parts joined are a word, or the compound holds a name (Abish-uly, Hyung-Taik)."""
+        joined = "".join(p.lower() for p in parts)
+        if self.vocabulary.is_word(joined) or self.vocabulary.frequency(joined) >= COMMON_ZIPF - 0.5:
+            return True
+        return any(p[:1].isupper() and not self.vocabulary.is_word(p.lower()) for p in parts)
+
+    def _sentence_initial(self, block: Block, start: int) -> bool:
+        """True if the word at ``start`` opens a sentence (or the headline), so its capital says nothing."""
+        starts = self._starts.get(block.index)
+        if starts is None:
+            starts = {s.start for s in block.sentences}
+            starts.add(block.start)
+            self._starts[block.index] = starts
+        position = start
+        while position > block.start and self.text[position - 1] in _OPENERS:
+            position -= 1
+        return position in starts
 
     def _coined(self, stem: str) -> bool:
         """True if ``stem`` is a known word with an affix, or two everyday words run together."""
@@ -304,7 +388,7 @@ class _Scan:
         for prefix in _PREFIXES:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
                 base = stem[len(prefix) :]
-                if vocabulary.is_word(base) or self._suffixed(base):
+                if self._base(base) or self._suffixed(base):
                     return True
         if self._suffixed(stem):
             return True
@@ -324,68 +408,103 @@ class _Scan:
     def _suffixed(self, stem: str) -> bool:
         vocabulary = self.vocabulary
         for suffix in _SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
                 base = stem[: -len(suffix)]
-                if vocabulary.is_word(base) or vocabulary.is_word(base + "e"):
+                if suffix == "s" and base.endswith(("s", "x", "z", "sh", "ch")):
+                    continue  # businesss
+                if suffix[0] in "aeiou" and base.endswith("e") and not base.endswith(("ee", "oe", "ye")):
+                    continue  # moveing, saleing: the e drops
+                if self._base(base) or self._base(base + "e"):
                     return True
-                if len(base) > 3 and base[-1] == base[-2] and vocabulary.is_word(base[:-1]):
+                if (
+                    len(base) > 3
+                    and base[-1] == base[-2]
+                    and base[-3] in "aeiou"
+                    and base[-4] not in "aeiou"
+                    and self._base(base[:-1])
+                ):
                     return True
-                if base.endswith("i") and vocabulary.is_word(base[:-1] + "y"):
+                if base.endswith("i") and self._base(base[:-1] + "y"):
                     return True
         return False
+
+    def _base(self, word: str) -> bool:
+        vocabulary = self.vocabulary
+        if vocabulary.is_word(word):
+            return True
+        return vocabulary.frequency(word) >= AFFIX_BASE_ZIPF and self._known(word) is None
 
     def _known(self, stem: str) -> Misspelling | None:
         return self.data.corrections.get(stem) or self.vocabulary.misspelling(stem)
 
-    def _judge(self, stem: str, capitalised: bool, block: Block) -> _Verdict | None:
+    def _judge(self, stem: str, capitalised: bool, initial: bool) -> _Verdict | None:
         vocabulary = self.vocabulary
         frequency = vocabulary.frequency(stem)
         known = self._known(stem)
         repeated = self.count(stem) > 1
         if capitalised:
-            # A capitalised unknown word is a name unless it appears once and sits one slip from a common word.
+            # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
+            # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
+            # start) turns it into an everyday word.
             if known is not None and (self.lower_count(stem) > 0 or (frequency < 2.5 and not repeated)):
                 return _Verdict(known.corrections, known)
-            if repeated or frequency >= 2.0:
+            if repeated or frequency > 0:
                 return None
             ranked = self._ranked(stem, frequency, max_distance=1)
-            if ranked and vocabulary.frequency(ranked[0]) >= NAME_TARGET_ZIPF:
-                return _Verdict(tuple(ranked), None)
-            return None
+            if not ranked or " " in ranked[0] or vocabulary.frequency(ranked[0]) < NAME_TARGET_ZIPF:
+                return None
+            if _edit_cost(stem, ranked[0]) > (INITIAL_SLIP_COST if initial else NAME_SLIP_COST):
+                return None
+            return _Verdict(tuple(ranked), None)
         if known is not None:
-            return _Verdict(known.corrections, known)
-        if repeated or self._coined(stem):
+            return _Verdict(self._order(stem, known.corrections) if len(known.corrections) > 1 else known.corrections, known)
+        if repeated and frequency > 0:
             return None
         ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 else 1)
+        if self._coined(stem) and not self._plain_slip(stem, ranked):
+            return None
         if not ranked:
-            return _Verdict((), None) if frequency == 0 and len(stem) >= 4 else None
-        best = ranked[0]
-        margin = vocabulary.frequency(best) - frequency
-        if frequency > 0 and margin < 1.5:
+            return None  # nothing it could be a slip for: a coinage or a foreign word
+        margin = vocabulary.frequency(ranked[0].split(" ")[0]) - frequency
+        if frequency > 0 and margin < WEB_WORD_MARGIN:
             return None
         return _Verdict(tuple(ranked), None)
 
+    def _plain_slip(self, stem: str, ranked: list[str]) -> bool:
+        """True if the best suggestion is an everyday word one cheap slip away (so not a coinage)."""
+        if not ranked or " " in ranked[0]:
+            return False
+        best = ranked[0]
+        return self.vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and _edit_cost(stem, best) <= PLAIN_SLIP_COST
+
     def _ranked(self, stem: str, frequency: float, max_distance: int) -> list[str]:
-        """Real words near ``stem``, best first: frequent words reached by common slips rank highest."""
+        """Real words near ``stem``, best first: likely slips to words that fit between the neighbours."""
         vocabulary = self.vocabulary
         candidates = vocabulary.candidates(stem, 1)
         if not candidates and max_distance >= 2:
             candidates = vocabulary.candidates(stem, 2)
-        scored = []
-        for candidate, _ in candidates:
-            if "'" in candidate and "'" not in stem:
-                continue
-            cost = _edit_cost(stem, candidate)
-            score = vocabulary.frequency(candidate) - 2.2 * cost + (0.4 if candidate[0] == stem[0] else 0.0)
-            scored.append((score, candidate))
+        options = [c for c, _ in candidates if "'" not in c or "'" in stem]
         for cut in range(1, len(stem)):
             left, right = stem[:cut], stem[cut:]
             if (left in ("a", "i") or len(left) > 1) and len(right) > 1 and vocabulary.is_word(left) and vocabulary.is_word(right):
-                low = min(vocabulary.frequency(left), vocabulary.frequency(right))
-                if low >= 4.0:
-                    scored.append((low - 2.2 * 0.6, f"{left} {right}"))
+                if min(vocabulary.frequency(left), vocabulary.frequency(right)) >= 4.0:
+                    options.append(f"{left} {right}")
+        return self._order(stem, options)[: self.max_suggestions]
+
+    def _order(self, stem: str, options: tuple[str, ...] | list[str]) -> list[str]:
+        """Rank ``options`` by how likely each is in this place, less the cost of the slip that leads to it."""
+        if len(options) < 2:
+            return list(options)
+        context = self.data.context
+        scored = []
+        for option in options:
+            target = option.lower()
+            cost = SPLIT_COST if " " in target else _edit_cost(stem, target)
+            fit = context.fit(self._left, target, self._right)
+            bonus = FIRST_LETTER_BONUS if target[:1] == stem[:1] else 0.0
+            scored.append((fit - SLIP_WEIGHT * cost + bonus, option))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [candidate for _, candidate in scored[: self.max_suggestions]]
+        return [option for _, option in scored]
 
     def _finding(self, span: Span, shown: str, verdict: _Verdict) -> Finding:
         rule, context = self.rule, self.context
