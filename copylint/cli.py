@@ -6,13 +6,14 @@ import argparse
 import difflib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from copylint import __version__
 from copylint.backends import BackendRequest, Backends, catalogue
+from copylint.changes import Baseline, ChangedLines, only_changed
 from copylint.config import FAIL_ON_CHOICES, Config, find_config_file, load_config_file
 from copylint.engine import FileResult, lint_documents
 from copylint.errors import CopylintError, InputError, UsageError
@@ -32,6 +33,16 @@ _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".
 
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("expected 0 (one per CPU) or more")
+    return jobs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-languagetool", action="store_true", help="send nothing to the LanguageTool server of the config")
     check.add_argument("--harper", action="store_true", help="also run Harper's offline grammar checks (copylint[harper])")
+    check.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, metavar="N", help="check JSONL archives over N processes (0: one per CPU)"
+    )
+    check.add_argument(
+        "--field",
+        action="append",
+        metavar="PATH",
+        help="JSON field to check: dotted path, * for every element, optional headline=/body= and :html/:text "
+        "(the first is the headline; repeatable; default: ninjs)",
+    )
+    check.add_argument("--changed-since", metavar="REV", help="report only findings on lines changed since git revision REV")
+    check.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in FILE (if FILE is missing, record them there)"
+    )
+    check.add_argument("--update-baseline", action="store_true", help="with --baseline, record this run's findings in FILE")
 
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -173,6 +199,9 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     settings = _Settings(args, load_builtin())
     errors: list[str] = []
     targets = discover(args.paths, errors)
+    gates = _Gates.from_args(args)
+    archives: list[Path] = []  # JSONL files go to batch mode (streamed, in parallel)
+    anchors: dict[str, Path] = {}
     allowed = allowed_applicabilities(args.unsafe_fixes)
     results: list[FileResult] = []
     rules: dict[str, Rule] = {}
@@ -187,13 +216,17 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
             ruleset = settings.ruleset_for(anchor)
             for active in ruleset.active:
                 rules.setdefault(active.rule.id, active.rule)
+            anchors[label] = anchor
+            fmt = _choose_format(args, label)
+            if target is not None and fmt.name == "jsonl":
+                archives.append(target)
+                continue
             source = (
                 decode(stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode(), label)
                 if target is None
                 else read_source(target)
             )
-            fmt = FORMAT_BY_NAME[args.input_format] if args.input_format else format_for(label)
-            lint = _lint_function(fmt, label, ruleset)
+            lint = gates.wrap(_lint_function(fmt, label, ruleset), label)
             if args.fix or args.diff:
                 outcome = fix_until_stable(source.text, lint, allowed)
                 if not outcome.settled:
@@ -218,6 +251,25 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
             failing |= _fails(findings, settings, anchor)
         except CopylintError as exc:
             errors.append(str(exc))
+    if gates.baseline is not None:
+        results = [FileResult(r.path, r.source, tuple(gates.baseline.filter(r.path, r.source, r.findings))) for r in results]
+        failing = any(_fails(r.findings, settings, anchors[r.path]) for r in results if r.path in anchors)
+    if archives:
+        from copylint.batch import run_batch
+
+        return run_batch(
+            args,
+            ruleset_for=settings.ruleset_for,
+            fail_on_for=lambda label: settings.configs[settings.config_path(anchors.get(label, Path(label)))].fail_on,
+            gates=gates,
+            archives=archives,
+            results=results,
+            rules=tuple(rules.values()),
+            errors=errors,
+            diffs=diffs,
+            stdout=stdout,
+            stderr=stderr,
+        )
     for warning in settings.backends.warnings:
         print(f"copylint: warning: {warning}", file=stderr)
     for message in errors:
@@ -238,9 +290,61 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         report_stream.write(render(fmt_name, report, color=_color_wanted(args.color, report_stream, False)))
     if stdin_fixed is not None:
         stdout.write(stdin_fixed)
+    if gates.recording:
+        gates.record(stderr)
+        failing = False
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _choose_format(args: argparse.Namespace, label: str) -> Format:
+    """The input format of ``label`` (by --input-format or extension), reading --field paths for JSON."""
+    fmt = FORMAT_BY_NAME[args.input_format] if args.input_format else format_for(label)
+    if args.field and fmt.name in ("json", "jsonl"):
+        from copylint.formats.jsonfeed import parse_fields, parser_for
+
+        parse_json, parse_jsonl = parser_for(parse_fields(args.field))
+        return Format(fmt.name, fmt.extensions, parse_json if fmt.name == "json" else parse_jsonl)
+    if args.field:
+        raise UsageError(f"{label}: --field applies to JSON and JSONL input only")
+    return fmt
+
+
+@dataclass
+class _Gates:
+    """--changed-since and --baseline: which findings count in this run."""
+
+    changed: ChangedLines | None = None
+    baseline: Baseline | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> _Gates:
+        if args.update_baseline and not args.baseline:
+            raise UsageError("--update-baseline needs --baseline FILE")
+        changed = ChangedLines.since(args.changed_since) if args.changed_since else None
+        baseline = None
+        if args.baseline:
+            baseline = Baseline(Path(args.baseline)) if args.update_baseline else Baseline.load(Path(args.baseline))
+        return cls(changed, baseline)
+
+    @property
+    def recording(self) -> bool:
+        """True when this run writes the baseline instead of filtering by it."""
+        return self.baseline is not None and not self.baseline.exists
+
+    def wrap(self, lint: Callable[[str], Sequence[Finding]], label: str) -> Callable[[str], Sequence[Finding]]:
+        """``lint`` keeping only findings on changed lines (so fixes, too, touch only changed lines)."""
+        if self.changed is None:
+            return lint
+        ranges = self.changed.lines_for(label) if label != "-" else None
+        return lambda text: only_changed(lint(text), text, ranges)
+
+    def record(self, stderr: TextIO) -> None:
+        """Write the baseline of this run and say so."""
+        assert self.baseline is not None
+        count = self.baseline.write()
+        print(f"copylint: baseline: recorded {count} finding{'s' if count != 1 else ''} in {self.baseline.path}", file=stderr)
 
 
 def _fails(findings: Sequence[Finding], settings: _Settings, anchor: Path) -> bool:

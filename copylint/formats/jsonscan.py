@@ -82,7 +82,8 @@ def loads(source: str, label: str, line: int | None = None, base: int = 0) -> An
     except json.JSONDecodeError as exc:
         where = f"{label}:{line if line is not None else exc.lineno}:{exc.colno}"
         truncated = "; is the file truncated?" if exc.pos >= len(source.rstrip()) else ""
-        raise InputError(f"{where}: invalid JSON: {exc.msg}{truncated}") from None
+        message = exc.msg.removesuffix(" at").removesuffix(" starting")
+        raise InputError(f"{where}: invalid JSON: {message}{truncated}") from None
     except RecursionError:
         raise InputError(f"{label}: JSON nested too deeply") from None
     return value
