@@ -24,7 +24,7 @@ _JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
 # Marks after which the next word starts a sentence or clause and may carry a capital.
 _OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
 UNSEEN_DISCOUNT = 0.5  # a pair too rare to be listed is guessed at half its independent-frequency count
-PRIOR_WEIGHT = 0.5  # how much a word's own frequency counts when nothing precedes it
+SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
 _CUE_KEYS = frozenset({"written", "intended", "next"})
 
@@ -323,23 +323,30 @@ class RealWordConfusion(BaseRule):
                     next_id = model.word_id(after)
             if prev_id < 0 and next_id < 0:
                 continue  # no context to judge by
-            best = self._best(model, state, info, prev_id, next_id)
+            # Nothing before: the word's own frequency stands in for the left side. At the start of a sentence
+            # it is damped, because sentences open with other words ("If", "But") than running text favours.
+            prior = 1.0 if prev_id >= 0 or (i > 0 and tokens[i - 1].text == ",") else SENTENCE_START_PRIOR
+            best = self._best(model, state, info, prev_id, next_id, prior)
             if best:
                 yield self._report(token, best, context)
 
     def _best(
-        self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int
+        self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int, prior: float
     ) -> list[tuple[float, str]]:
         """Candidates that beat the written word by their threshold, best first, with their log ratios."""
-        base, _ = _score(model, info.word_id, prev_id, next_id)
+        base, _, fits = _score(model, info.word_id, prev_id, next_id, prior)
         winners: list[tuple[float, str]] = []
         for word, word_id, log_threshold in info.listed:
-            score, evidence = _score(model, word_id, prev_id, next_id)
+            score, evidence, _ = _score(model, word_id, prev_id, next_id, prior)
             if evidence and score - base > log_threshold:
                 winners.append((score - base - log_threshold, word))
+        if fits:
+            # A word attested with both its neighbours is not taken for a slip unless a list says so:
+            # "the find of" is sound even though "the kind of" is far more common.
+            return sorted(winners, reverse=True)
         edit_threshold = state.log_edit_threshold + state.log_factor
         for word, word_id in info.edits:
-            score, evidence = _score(model, word_id, prev_id, next_id)
+            score, evidence, _ = _score(model, word_id, prev_id, next_id, prior)
             if evidence and score - base > edit_threshold:
                 winners.append((score - base - edit_threshold, word))
         winners.sort(reverse=True)
@@ -390,22 +397,25 @@ def _side(model: NgramModel, first: int, second: int, left: bool) -> tuple[float
     return model.estimate(first, second) * UNSEEN_DISCOUNT, False
 
 
-def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int) -> tuple[float, bool]:
-    """log P(word | previous) + log P(next | word), and whether any side rests on listed pairs.
+def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int, prior: float) -> tuple[float, bool, bool]:
+    """log P(word | previous) + log P(next | word), whether any side rests on listed pairs, and whether
+    every side does.
 
-    With no word before, the word's own frequency stands in for the left side, damped because the
-    start of a sentence or clause favours other words than running text does.
+    With no word before, the word's own frequency (weighted by ``prior``) stands in for the left side.
     """
     count = model.count(word_id)
     evidence = False
+    everywhere = True
     if prev_id >= 0:
         left, seen = _side(model, prev_id, word_id, True)
         evidence |= seen
+        everywhere &= seen
         total = math.log(left)
     else:
-        total = PRIOR_WEIGHT * math.log(count)
+        total = prior * math.log(count)
     if next_id >= 0:
         right, seen = _side(model, word_id, next_id, False)
         evidence |= seen
+        everywhere &= seen
         total += math.log(right / count)
-    return total, evidence
+    return total, evidence, everywhere
