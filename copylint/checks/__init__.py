@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from copylint.checks.names import NAMES_RULES
 from copylint.checks.numbers import NUMBER_RULES
+from copylint.checks.promo import PROMO_RULES
 from copylint.checks.style import DoubledWord
 from copylint.rule import Rule
 
-BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(), *NAMES_RULES, *NUMBER_RULES)
+BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(), *NAMES_RULES, *NUMBER_RULES, *PROMO_RULES)
