@@ -29,6 +29,7 @@ BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
 LEFT_FLAG = 1 << 40  # marks a class bigram whose first member is the class
 SUFFIX_LENGTH = 3
+UNSEEN_DISCOUNT = 0.5  # a pair too rare to be listed is guessed at half its independent-frequency count
 NEIGHBOUR_MIN_COUNT = 1_500_000.0  # unigram count (source scale) a word needs to be proposed as a neighbour
 WRITTEN_MIN_COUNT = 100_000.0  # unigram count a written word needs for its neighbours to be listed
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -79,6 +80,7 @@ class NgramModel:
         self.total = data.total
         self._ids: dict[str, int] = {}
         self._pairs: dict[int, float] = {}
+        self._sides: dict[int, tuple[float, bool]] = {}
 
     def word_id(self, word: str) -> int:
         """The id of a lower-case word, or -1 if the model does not know it."""
@@ -103,6 +105,25 @@ class NgramModel:
             found = float(self.values[i]) if i < len(self.keys) and self.keys[i] == key else 0.0
             if len(self._pairs) < 1_000_000:
                 self._pairs[key] = found
+        return found
+
+    def side(self, first: int, second: int, left: bool) -> tuple[float, bool]:
+        """A bigram count, listed or else estimated, and whether it rests on listed pairs (remembered).
+
+        The estimate comes from the context word's class (``left``: the first word is the context), or
+        failing that from the two words' frequencies, discounted by ``UNSEEN_DISCOUNT``.
+        """
+        key = (first << ID_BITS | second) << 1 | left
+        found = self._sides.get(key)
+        if found is None:
+            listed = self.pair(first, second)
+            if listed > 0.0:
+                found = (listed, True)
+            else:
+                pooled = self.class_estimate(first, second, left)
+                found = (pooled, True) if pooled > 0.0 else (self.estimate(first, second) * UNSEEN_DISCOUNT, False)
+            if len(self._sides) < 1_000_000:
+                self._sides[key] = found
         return found
 
     def estimate(self, first: int, second: int) -> float:

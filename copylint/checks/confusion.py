@@ -23,7 +23,6 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
 # Marks after which the next word starts a sentence or clause and may carry a capital.
 _OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
-UNSEEN_DISCOUNT = 0.5  # a pair too rare to be listed is guessed at half its independent-frequency count
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
 _CUE_KEYS = frozenset({"written", "intended", "next"})
@@ -54,6 +53,21 @@ class _WordInfo:
     word_id: int
     listed: tuple[tuple[str, int, float], ...]  # listed alternatives with their model ids and log thresholds
     edits: tuple[tuple[str, int], ...]  # real words one edit away with their model ids (not listed)
+    ids: tuple[int, ...] = ()  # the written word, then the listed alternatives
+    edit_ids: tuple[int, ...] = ()  # the one-edit candidates
+    names: tuple[str, ...] = ()
+    thresholds: tuple[float, ...] = ()  # log thresholds of the written word (0) and listed alternatives
+    log_counts: tuple[float, ...] = ()
+    zeros: tuple[float, ...] = ()
+    unseen: tuple[bool, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.ids = (self.word_id, *(i for _, i, _ in self.listed))
+        self.edit_ids = tuple(i for _, i in self.edits)
+        self.names = ("", *(w for w, _, _ in self.listed), *(w for w, _ in self.edits))
+        self.thresholds = (0.0, *(t for _, _, t in self.listed))
+        self.zeros = (0.0,) * (len(self.ids) + len(self.edit_ids))
+        self.unseen = (False,) * (len(self.ids) + len(self.edit_ids))
 
 
 @dataclass
@@ -68,6 +82,7 @@ class ConfusionState:
     max_edit_candidates: int
     _model: NgramModel | None = None
     _words: dict[str, _WordInfo | None] = field(default_factory=dict)
+    _sides: dict[tuple[int, tuple[int, ...], bool], tuple[tuple[float, ...], tuple[bool, ...]]] = field(default_factory=dict)
 
     @property
     def model(self) -> NgramModel:
@@ -109,7 +124,27 @@ class ConfusionState:
             edits = tuple((w, model.word_id(w)) for w in near[: self.max_edit_candidates])
         if not listed and not edits:
             return None
-        return _WordInfo(word_id, listed, edits)
+        info = _WordInfo(word_id, listed, edits)
+        info.log_counts = tuple(math.log(model.count(i)) for i in info.ids + info.edit_ids)
+        return info
+
+    def sides(
+        self, model: NgramModel, ids: tuple[int, ...], context: int, left: bool
+    ) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+        """Log values of one side for the words ``ids`` next to ``context``, and which rest on listed pairs."""
+        key = (context, ids, left)
+        found = self._sides.get(key)
+        if found is None:
+            values = []
+            seen = []
+            for i in ids:
+                count, listed = model.side(context, i, True) if left else model.side(i, context, False)
+                values.append(math.log(count) if left else math.log(count / model.count(i)))
+                seen.append(listed)
+            found = (tuple(values), tuple(seen))
+            if len(self._sides) < 500_000:
+                self._sides[key] = found
+        return found
 
 
 def _strings(lexicon: Any, value: Any, what: str) -> list[str]:
@@ -214,7 +249,7 @@ class RealWordConfusion(BaseRule):
             "edit_threshold": 10000.0,
             "threshold_factor": 1.0,
             "edit_candidates": True,
-            "max_edit_candidates": 12,
+            "max_edit_candidates": 8,
         }
     )
     doc = RuleDoc(
@@ -333,22 +368,47 @@ class RealWordConfusion(BaseRule):
     def _best(
         self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int, prior: float
     ) -> list[tuple[float, str]]:
-        """Candidates that beat the written word by their threshold, best first, with their log ratios."""
-        base, _, fits = _score(model, info.word_id, prev_id, next_id, prior)
+        """Candidates that beat the written word by their threshold, best first, with their log ratios.
+
+        A word's score is log P(word | previous) + log P(next | word); with no word before, the word's
+        own frequency (weighted by ``prior``) stands in for the left side. Each side's values for the
+        written word and all its candidates are remembered per neighbouring word, as pairs recur.
+        """
+        ids = info.ids
+        if prev_id >= 0:
+            left, left_seen = state.sides(model, ids, prev_id, True)
+        else:
+            left, left_seen = tuple(prior * v for v in info.log_counts[: len(ids)]), info.unseen
+        if next_id >= 0:
+            right, right_seen = state.sides(model, ids, next_id, False)
+        else:
+            right, right_seen = info.zeros, info.unseen
+        base = left[0] + right[0]
+        listed = len(info.listed)
         winners: list[tuple[float, str]] = []
-        for word, word_id, log_threshold in info.listed:
-            score, evidence, _ = _score(model, word_id, prev_id, next_id, prior)
-            if evidence and score - base > log_threshold:
-                winners.append((score - base - log_threshold, word))
-        if fits:
-            # A word attested with both its neighbours is not taken for a slip unless a list says so:
-            # "the find of" is sound even though "the kind of" is far more common.
-            return sorted(winners, reverse=True)
-        edit_threshold = state.log_edit_threshold + state.log_factor
-        for word, word_id in info.edits:
-            score, evidence, _ = _score(model, word_id, prev_id, next_id, prior)
-            if evidence and score - base > edit_threshold:
-                winners.append((score - base - edit_threshold, word))
+        for k in range(1, listed + 1):
+            margin = left[k] + right[k] - base - info.thresholds[k]
+            if margin > 0.0 and (left_seen[k] or right_seen[k]):
+                winners.append((margin, info.names[k]))
+        # A word attested with both its neighbours is not taken for a slip unless a list says so:
+        # "the find of" is sound even though "the kind of" is far more common.
+        fits = (prev_id < 0 or left_seen[0]) and (next_id < 0 or right_seen[0])
+        if not fits and info.edit_ids:
+            edits = info.edit_ids
+            offset = listed + 1
+            if prev_id >= 0:
+                left, left_seen = state.sides(model, edits, prev_id, True)
+            else:
+                left, left_seen = tuple(prior * v for v in info.log_counts[offset:]), info.unseen
+            if next_id >= 0:
+                right, right_seen = state.sides(model, edits, next_id, False)
+            else:
+                right, right_seen = info.zeros, info.unseen
+            edit_threshold = state.log_edit_threshold + state.log_factor
+            for k in range(len(edits)):
+                margin = left[k] + right[k] - base - edit_threshold
+                if margin > 0.0 and (left_seen[k] or right_seen[k]):
+                    winners.append((margin, info.names[offset + k]))
         winners.sort(reverse=True)
         return winners
 
@@ -383,39 +443,3 @@ class RealWordConfusion(BaseRule):
                     applicability=Applicability.UNSAFE,
                 )
         return None
-
-
-def _side(model: NgramModel, first: int, second: int, left: bool) -> tuple[float, bool]:
-    """A bigram count (listed, else guessed from the context word's class, else from frequencies) and
-    whether it rests on listed pairs rather than on frequencies alone."""
-    listed = model.pair(first, second)
-    if listed > 0.0:
-        return listed, True
-    pooled = model.class_estimate(first, second, left)
-    if pooled > 0.0:
-        return pooled, True
-    return model.estimate(first, second) * UNSEEN_DISCOUNT, False
-
-
-def _score(model: NgramModel, word_id: int, prev_id: int, next_id: int, prior: float) -> tuple[float, bool, bool]:
-    """log P(word | previous) + log P(next | word), whether any side rests on listed pairs, and whether
-    every side does.
-
-    With no word before, the word's own frequency (weighted by ``prior``) stands in for the left side.
-    """
-    count = model.count(word_id)
-    evidence = False
-    everywhere = True
-    if prev_id >= 0:
-        left, seen = _side(model, prev_id, word_id, True)
-        evidence |= seen
-        everywhere &= seen
-        total = math.log(left)
-    else:
-        total = prior * math.log(count)
-    if next_id >= 0:
-        right, seen = _side(model, word_id, next_id, False)
-        evidence |= seen
-        everywhere &= seen
-        total += math.log(right / count)
-    return total, evidence, everywhere
