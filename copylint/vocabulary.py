@@ -20,7 +20,7 @@ import math
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -151,41 +151,28 @@ class Vocabulary:
 
         Returns ``(candidate, distance)`` pairs, nearest first; ``word`` itself is never included.
         """
-        found: dict[str, int] = {}
-        real = self._real_words()
-        for edit in _edits1(word):
-            if edit in real and edit != word:
-                found[edit] = 1
+        found = dict.fromkeys(self._real_words().intersection(_edits1(word)) - {word}, 1)
         if max_distance >= 2:
             from rapidfuzz.distance import OSA  # imported only when a distance-2 search is needed
             from rapidfuzz.process import extract
 
-            pool: list[str] = []
             for length in range(max(1, len(word) - max_distance), len(word) + max_distance + 1):
-                pool.extend(self._words_of_length(length))
-            for candidate, distance, _ in extract(
-                word, pool, scorer=OSA.distance, score_cutoff=max_distance, limit=None
-            ):
-                if candidate != word and candidate not in found:
-                    found[candidate] = int(distance)
+                pool = self._words_of_length(length)
+                for candidate, distance, _ in extract(word, pool, scorer=OSA.distance, score_cutoff=max_distance, limit=None):
+                    if candidate != word and candidate not in found:
+                        found[candidate] = int(distance)
         return sorted(found.items(), key=lambda item: (item[1], -self.frequency(item[0]), item[0]))
 
 
-def _edits1(word: str) -> Iterator[str]:
-    """Every string one edit away (Norvig's generator, with adjacent swaps)."""
-    for i in range(len(word) + 1):
-        left, right = word[:i], word[i:]
-        if right:
-            yield left + right[1:]
-            if len(right) > 1:
-                yield left + right[1] + right[0] + right[2:]
-            for c in _LETTERS:
-                if c != right[0]:
-                    yield left + c + right[1:]
-        for c in _LETTERS:
-            yield left + c + right
-        if 0 < i < len(word):
-            yield left + "'" + right
+def _edits1(word: str) -> set[str]:
+    """Every string one edit away (Norvig's generator, with adjacent swaps and inner apostrophes)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
+    edits.update(left + c + right[1:] for left, right in splits if right for c in _LETTERS)
+    edits.update(left + c + right for left, right in splits for c in _LETTERS)
+    edits.update(left + "'" + right for left, right in splits[1:-1])
+    return edits
 
 
 # -- building and caching ----------------------------------------------------------------------------------

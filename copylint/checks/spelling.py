@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -23,7 +22,9 @@ if TYPE_CHECKING:
 _GLUE_BEFORE = frozenset("/\\@_.:;=#&~+*<>|^`{}[]%$")
 _GLUE_AFTER = frozenset("/\\@_=#&~+*<>|^`{}[]%$")
 _HYPHENS = frozenset("-\u2010\u2011")
-_OPENERS = frozenset("\"'“‘([ \t")
+_OPENERS = frozenset("\"'“‘([ \t\n")
+_WORD_BEFORE = regex.compile(r"[A-Za-z]+$")
+_TITLES = frozenset("mr mrs ms dr prof st gen col lt sgt capt gov sen rep rev jr sr no vs mt ft".split())
 _APOSTROPHES = ("'s", "’s")
 _CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
 _LOWER_WORD = regex.compile(r"^[a-z]+(?:'[a-z]+)*$")
@@ -45,6 +46,7 @@ _FUNCTION_WORDS = frozenset(
     "will would can could should may might must than then there here who what which when where why how".split()
 )
 
+KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
 NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
@@ -100,6 +102,7 @@ class SpellingData:
     _vocabulary: list[Vocabulary] = field(default_factory=list, repr=False, compare=False)
 
     _context: list[ContextModel] = field(default_factory=list, repr=False, compare=False)
+    known_words: set[str] = field(default_factory=set, repr=False, compare=False)  # memo of words found real
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -164,6 +167,25 @@ for _r, _row in enumerate(_KEYBOARD_ROWS):
 _SOUND_ALIKE = frozenset(["ck", "kc", "cs", "sc", "sz", "zs", "iy", "yi", "fv", "vf", "gj", "jg", "mn", "nm", "td", "dt"])
 
 
+def _whole_word(word: str) -> str:
+    return rf"(?<![\p{{L}}\p{{N}}]){regex.escape(word)}(?![\p{{L}}\p{{N}}])"
+
+
+def _cheap_slips(word: str, vowels: bool) -> set[str]:
+    """Words one cheap slip from ``word``: neighbours swapped, a letter doubled or undoubled, (a vowel)."""
+    found = set()
+    for i in range(len(word) - 1):
+        found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+        if word[i] == word[i + 1]:
+            found.add(word[:i] + word[i + 1 :])
+    for i, letter in enumerate(word):
+        found.add(word[: i + 1] + letter + word[i + 1 :])
+        if vowels and letter in "aeiou":
+            found.update(word[:i] + v + word[i + 1 :] for v in "aeiou" if v != letter)
+    found.discard(word)
+    return found
+
+
 def _substitution_cost(a: str, b: str) -> float:
     if a in "aeiou" and b in "aeiou":
         return 0.6
@@ -226,14 +248,20 @@ class NonWord(BaseRule):
         vocabulary = data.vocabulary
         accepted_lower = data.house_lower | {w.lower() for w in document.accepted_words}
         scan = _Scan(self, document, context, data, vocabulary, accepted_lower)
+        known = data.known_words
+        is_word = vocabulary.is_word
+        word_kind = TokenKind.WORD
         for block in document.blocks:
             tokens = block.tokens
             for index, token in enumerate(tokens):
-                if token.kind is not TokenKind.WORD:
+                if token.kind is not word_kind:
                     continue
-                word = token.text
-                lower = word.lower()
-                if vocabulary.is_word(lower):  # the fast path: most words end here
+                lower = token.text.lower()
+                if lower in known:  # the fast path: most words end here
+                    continue
+                if is_word(lower):
+                    if len(known) < KNOWN_WORDS_MEMO:
+                        known.add(lower)
                     continue
                 finding = scan.examine(block, tokens, index, token, lower)
                 if finding is not None:
@@ -260,24 +288,20 @@ class _Scan:
         self.vocabulary = vocabulary
         self.accepted_lower = accepted_lower
         self.max_suggestions = int(context.options.get("max_suggestions", 5))
-        self._counts: Counter[str] | None = None
-        self._lower_counts: Counter[str] | None = None
-        self._starts: dict[int, set[int]] = {}
+        self._lower_text: str | None = None
         self._left = self._right = ""
 
     def count(self, lower: str) -> int:
-        """How often the word occurs in the document, any capitalisation."""
-        if self._counts is None:
-            self._counts = Counter(t.text.lower() for t in self.document.tokens() if t.kind is TokenKind.WORD)
-        return self._counts[lower]
+        """How often the word occurs in the document as a whole word, any capitalisation."""
+        if self._lower_text is None:
+            self._lower_text = self.text.lower()
+        if self._lower_text.count(lower) < 2:  # a substring count first: one C call, rarely above one
+            return 1
+        return len(regex.findall(_whole_word(lower), self._lower_text))
 
     def lower_count(self, lower: str) -> int:
-        """How often the word occurs in lower case (as an ordinary word, not a name)."""
-        if self._lower_counts is None:
-            self._lower_counts = Counter(
-                t.text for t in self.document.tokens() if t.kind is TokenKind.WORD and t.text.islower()
-            )
-        return self._lower_counts[lower]
+        """How often the word occurs in lower case as a whole word (an ordinary word, not a name)."""
+        return len(regex.findall(_whole_word(lower), self.text))
 
     def examine(self, block: Block, tokens: tuple[Token, ...], index: int, token: Token, lower: str) -> Finding | None:
         """A finding for ``token`` if it is a non-word, else None."""
@@ -371,16 +395,20 @@ class _Scan:
         return any(p[:1].isupper() and not self.vocabulary.is_word(p.lower()) for p in parts)
 
     def _sentence_initial(self, block: Block, start: int) -> bool:
-        """True if the word at ``start`` opens a sentence (or the headline), so its capital says nothing."""
-        starts = self._starts.get(block.index)
-        if starts is None:
-            starts = {s.start for s in block.sentences}
-            starts.add(block.start)
-            self._starts[block.index] = starts
+        """True if the word at ``start`` opens a sentence (or a block), so its capital says nothing."""
+        text = self.text
         position = start
-        while position > block.start and self.text[position - 1] in _OPENERS:
+        while position > block.start and text[position - 1] in _OPENERS:
             position -= 1
-        return position in starts
+        if position == block.start:
+            return True
+        if text[position - 1] not in "!?…:":
+            if text[position - 1] != ".":
+                return False
+            match = _WORD_BEFORE.search(text, max(block.start, position - 12), position - 1)
+            if match is not None and match.group().lower() in _TITLES:
+                return False  # "Mr. Smith": not a sentence start
+        return position < start or text[position - 1 : start].strip() == ""
 
     def _coined(self, stem: str) -> bool:
         """True if ``stem`` is a known word with an affix, or two everyday words run together."""
@@ -446,21 +474,24 @@ class _Scan:
             # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
             # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
             # start) turns it into an everyday word.
-            if known is not None and (self.lower_count(stem) > 0 or (frequency < 2.5 and not repeated)):
+            if known is not None and (self.lower_count(stem) > 0 or (frequency < 2.0 and not repeated)):
                 return _Verdict(known.corrections, known)
             if repeated or frequency > 0:
                 return None
-            ranked = self._ranked(stem, frequency, max_distance=1)
-            if not ranked or " " in ranked[0] or vocabulary.frequency(ranked[0]) < NAME_TARGET_ZIPF:
+            limit = INITIAL_SLIP_COST if initial else NAME_SLIP_COST
+            close = [
+                c
+                for c in _cheap_slips(stem, vowels=initial)
+                if vocabulary.is_word(c) and vocabulary.frequency(c) >= NAME_TARGET_ZIPF and _edit_cost(stem, c) <= limit
+            ]
+            if not close:
                 return None
-            if _edit_cost(stem, ranked[0]) > (INITIAL_SLIP_COST if initial else NAME_SLIP_COST):
-                return None
-            return _Verdict(tuple(ranked), None)
+            return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
         if known is not None:
             return _Verdict(self._order(stem, known.corrections) if len(known.corrections) > 1 else known.corrections, known)
         if repeated and frequency > 0:
             return None
-        ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 else 1)
+        ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
         if self._coined(stem) and not self._plain_slip(stem, ranked):
             return None
         if not ranked:
