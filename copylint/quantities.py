@@ -67,6 +67,7 @@ class Quantity:
     definite: bool  # "the 67 bodies", "all 67": points back at a set already stated
     partitive: bool  # "35 of the casualties": a part of ``noun``
     changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
+    contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
     context: frozenset[str]  # content words near the number
 
 
@@ -148,6 +149,7 @@ _COMPARATIVE = re.compile(
     r"from \S+ to|brings? the|bringing the|initially|originally|at first|in total|in all|so far|to date|"
     r"the previous|a further|more than doubled)\b"
 )
+_CONTRAST = re.compile(r"^(?:But|Yet|However|Meanwhile|By contrast|In contrast)\b|\b(?:while|whereas|unlike|compared|however)\b")
 _DEFINITE = frozenset("the all those these both".split())
 _LABEL_BEFORE = frozenset(
     """no number page pages article articles section chapter room flight route highway road channel act resolution
@@ -472,13 +474,14 @@ class Extractor:
             bound=bound,
             vague=raw.vague is not None,
             digits=raw.digits,
-            source=self._source(sentence_text),
+            source="" if block.is_headline else self._source(sentence_text),
             block=block.index,
             headline=block.is_headline,
             sentence=sentence,
             definite=definite,
             partitive=partitive,
             changing=changing,
+            contrast=_CONTRAST.search(sentence_text) is not None,
             context=self._context(lower, tokens, first, last, noun),
         )
 
@@ -498,10 +501,9 @@ class Extractor:
             return False  # a year
         if before.lower() in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
             return False
-        if first > 0 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline:
-            # "Apollo 11", "Windows 10", "Boeing 737": a name with a number, unless it starts the sentence
-            if first > 1 and tokens[first - 2].text not in ".!?\"“‘'":
-                return False
+        named = first > 1 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline
+        if named and tokens[first - 2].text not in ".!?\"“‘'":
+            return False  # "Apollo 11", "Windows 10", "Boeing 737": a name with a number, unless it starts the sentence
         if after in (":", "/") and last + 2 < n and tokens[last + 2].kind is TokenKind.NUMBER:
             return False
         if after in ("-", "–", "‑") and last + 1 < n and self._adjacent(tokens, last, last + 1):
@@ -563,6 +565,7 @@ class Extractor:
             definite=False,
             partitive=False,
             changing=False,
+            contrast=False,
             context=frozenset(),
         )
 
@@ -627,19 +630,30 @@ class Extractor:
             elif j < n and lower[j] in ("them", "whom", "those", "these"):
                 return "", -1, frozenset(), True
         words: list[int] = []
-        while j < n and len(words) < 4 and tokens[j].kind is TokenKind.WORD:
+        head = -1
+        while j < n and len(words) < 4:
+            token = tokens[j]
+            if token.kind is not TokenKind.WORD:
+                # "Muslim-majority countries": step over a hyphen inside a compound modifier
+                glued = j + 1 < n and self._adjacent(tokens, j - 1, j) and self._adjacent(tokens, j, j + 1)
+                if token.text in ("-", "‑") and glued:
+                    j += 1
+                    continue
+                break
             word = lower[j]
             if word in lex.nouns or word in lex.generic:
-                words.append(j)
+                head = j
                 break
             if word in _STOP or word in lex.predicates or word in lex.first_words or word in lex.scales:
                 break
             words.append(j)
+            if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not token.text[0].isupper():
+                head = j  # the first plural is the counted noun: "three agencies sent", "five countries"
+                break
             j += 1
-        if not words:
+        if head < 0:
             return "", -1, frozenset(), partitive
-        head = words[-1]
-        modifiers = frozenset(lower[k] for k in words[:-1] if not tokens[k].text[0].isupper())
+        modifiers = frozenset(lower[k] for k in words if k != head and not tokens[k].text[0].isupper())
         return lower[head], head, modifiers, partitive
 
     def _predicate(self, lower: list[str], q_start: int, noun_end: int, n: int) -> str:
@@ -704,6 +718,8 @@ def _name_before(words: list[str], k: int) -> str:
         return ""
     word = words[j]
     if word.lower() in _PRONOUNS or word.lower() in _STOP or word.lower() in _NOT_SOURCES:
+        return ""
+    if not word[0].isupper() and word.lower() not in _SOURCE_NOUNS:
         return ""
     return _normalise_source(word)
 

@@ -37,6 +37,8 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_PLURALS = {"people", "men", "women", "children", "police", "staff", "dead", "killed", "injured", "wounded", "percent"}
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "time", "point"}
 
 
 def _lemma(word: str) -> str:
@@ -53,23 +55,39 @@ class NumbersInjector:
         """Change one of two mentions of a repeated figure, or return None if the article repeats none."""
         text = article.text
         headline_end = len(article.headline)
+        lede_end = text.find("\n\n", text.find("\n\n", headline_end + 2) + 2)
         mentions = []
         for m in _FIGURE.finditer(text):
             if not self._usable(text, m):
                 continue
-            following = [_lemma(w) for w in _WORD.findall(text[m.end() : m.end() + 40])[:3]]
-            following = [w for w in following if w not in _SKIP_AFTER and len(w) > 2]
+            after = _WORD.findall(text[m.end() : m.end() + 40])[:3]
+            if m.group("word") and after and after[0][0].isupper():
+                continue  # "Six Nations", "Three Lions": a name
+            counted = _lemma(after[0]) if after else ""
+            if not (m.group("money") or m.group("pct")):
+                nxt = text[m.end() : m.end() + 2]
+                if nxt.startswith(("(", "-")) or not after or not (after[0].endswith("s") or after[0] in _PLURALS):
+                    continue  # "401(k)", "the 777 aircraft", "50 Cent": labels and names, not counts
+            if counted in _TIME_UNITS or (len(after) > 1 and after[1].lower() in ("ago", "old", "later", "earlier")):
+                continue  # durations and ages repeat about different things too often to call them one figure
+            window = {_lemma(w) for w in _WORD.findall(text[max(0, m.start() - 60) : m.end() + 60])}
+            window = {w for w in window if w not in _SKIP_AFTER and len(w) > 3}
             key = (m.group().lower() if m.group("word") else m.group()).replace(",", "")
             sentence = text.rfind(". ", 0, m.start())
-            mentions.append((key, m, set(following), m.start() < headline_end, sentence))
+            mentions.append((key, m, counted, window, m.start() < headline_end, sentence))
         pairs = []
-        for i, (key, m, words, in_headline, sentence) in enumerate(mentions):
-            for key2, m2, words2, in_headline2, sentence2 in mentions[i + 1 :]:
+        for i, (key, m, counted, window, in_headline, sentence) in enumerate(mentions):
+            for key2, m2, counted2, window2, in_headline2, sentence2 in mentions[i + 1 :]:
                 if key2 != key or sentence2 == sentence:
                     continue
-                if words & words2 or (in_headline and not in_headline2 and (words2 or not words)):
-                    group = "headline" if in_headline else self._group(m)
-                    pairs.append((m, m2, group))
+                same_noun = bool(counted) and counted == counted2 and counted not in _SKIP_AFTER
+                shared = len((window & window2) - {counted})
+                if in_headline and not in_headline2 and m2.start() < lede_end and (same_noun or shared >= 2):
+                    pairs.append((m, m2, "headline"))
+                    break
+                # a restatement: the same figure of the same noun, in words that repeat around it
+                if not in_headline and ((same_noun and shared >= 1) or shared >= 3):
+                    pairs.append((m, m2, self._group(m)))
                     break
         if not pairs:
             return None
@@ -90,6 +108,14 @@ class NumbersInjector:
                 return False  # a year
             if int(number) < 2:
                 return False
+        if m.group("scale") and m.group("scale").lower() == "m" and not m.group("money"):
+            return False  # "600m": metres
+        raw_before = text[max(0, m.start() - 20) : m.start()].split()
+        label = len(raw_before) > 1 and raw_before[-1][:1].isupper() and raw_before[-1][-1:].isalpha()
+        if label and raw_before[-2][-1:] not in ".!?\"":
+            return False  # "Chapter 11", "Top 500", "Windows 10": a label
+        if raw_before and raw_before[-1].lower() in ("type", "no", "no.", "number", "chapter", "article", "section", "top"):
+            return False
         before = text[max(0, m.start() - 12) : m.start()].lower().split()
         after = text[m.end() : m.end() + 12].lower().split()
         if (before and before[-1].strip(".,") in _MONTHS) or (after and after[0].strip(".,") in _MONTHS):
