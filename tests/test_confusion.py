@@ -1,0 +1,175 @@
+"""confusion/real-word: slips caught in context, correct uses left alone, lexicon validation, the cached model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copylint import ngrams
+from copylint.checks.confusion import is_variant, parse_lexicons
+from copylint.errors import ConfigError, RuleFileError
+from copylint.finding import Applicability, Severity
+from copylint.loader import parse_rule_file
+
+from .conftest import lint_text
+
+RULE = "confusion/real-word"
+
+
+def findings(text: str, **config: object) -> list[tuple[str, str, str]]:
+    """(flagged text, first replacement, severity) of the rule's findings."""
+    out = []
+    for f in lint_text(text, select=[RULE], **config):
+        if f.rule == RULE:
+            out.append((text[f.span.start : f.span.end], f.replacements[0], f.severity.label))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "intended"),
+    [
+        ("Flood waters receded form the valley town of Marlow Creek on Tuesday.", "form", "from"),
+        ("The council leader, Joan Pettifer, sad that repairs would take a month.", "sad", "said"),
+        ("Turnout in Esterby was higher then expected.", "then", "than"),
+        ("The murder trail began at Lenmouth Crown Court on Monday.", "trail", "trial"),
+        ("Police said the car hit a pubic bench in Ashby.", "pubic", "public"),
+        ("They said its been a difficult year for the club.", "its", "it's"),
+    ],
+)
+def test_slip_is_flagged_with_the_intended_word(text: str, written: str, intended: str) -> None:
+    assert findings(text) == [(written, intended, "warning")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parties met to form a government after the vote.",
+        "It was a sad day for the town of Harwick.",
+        "Then he left the room without a word.",
+        "Sales rose by more than a third in Calder Vale.",
+        "The hikers followed the trail over the ridge.",
+        "Residents of the county were told to boil water.",
+        "He said the form was sent from the town hall.",
+        "The Form Group said profits rose.",  # a name, not a slip
+        "He told reporters he was not sure what would happen next.",
+    ],
+)
+def test_correct_use_stays_clean(text: str) -> None:
+    assert findings(text) == []
+
+
+def test_sentence_start_keeps_capital_in_replacement() -> None:
+    assert findings("Pubic support for the plan has grown.") == [("Pubic", "Public", "warning")]
+    assert findings("Its been a hard year for the club.") == [("Its", "It's", "warning")]
+
+
+def test_fix_is_unsafe_and_span_is_the_word() -> None:
+    text = "The troops withdrew form the town."
+    (finding,) = lint_text(text, select=[RULE])
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.UNSAFE
+    assert (finding.span.start, finding.span.end) == (20, 24)
+    assert finding.severity is Severity.WARNING
+
+
+def test_threshold_factor_tunes_sensitivity() -> None:
+    text = "Turnout in Esterby was higher then expected."
+    assert findings(text, options={RULE: {"threshold_factor": 1e9}}) == []
+    assert findings(text, options={RULE: {"threshold_factor": 1.0}}) == [("then", "than", "warning")]
+
+
+def test_bad_threshold_is_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        lint_text("Some text.", select=[RULE], options={RULE: {"threshold": 0.5}})
+
+
+def test_house_words_are_never_flagged() -> None:
+    text = "Flood waters receded form the valley town."
+    assert findings(text, words=frozenset({"form"})) == []
+
+
+def test_word_glued_to_a_hyphen_is_left_alone() -> None:
+    assert findings("The pro-form lobby met in Ashby.") == []
+
+
+def _lexicon(raw: str) -> object:
+    data = parse_rule_file("desk/confusion.toml", raw)
+    return data.lexicons[0]
+
+
+def test_lexicon_sets_and_cues_are_merged() -> None:
+    lexicon = parse_lexicons(
+        [
+            _lexicon('kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\nsets = [["lintel", "lentil"]]\n'),
+            _lexicon(
+                'kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\n'
+                'sets = [{ words = ["lintel", "lentil"], threshold = 5 }]\nignore = ["Lentil"]\n'
+            ),
+        ]
+    )
+    assert lexicon.alternatives["lintel"] == (("lentil", 5.0),)
+    assert "lentil" in lexicon.ignore
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ('sets = [["alone"]]', "two or more different words"),
+        ('sets = [["fair", "fair"]]', "two or more different words"),
+        ('sets = [["ice cream", "iced"]]', "not a single word"),
+        ('sets = [{ words = ["bale", "able"], threshold = 0 }]', "at least 1"),
+        ('colour = ["x"]', "unknown entries key"),
+        ('[[entries.cues]]\nwritten = "its"\nintended = "its"\nnext = ["own"]', "corrects a word to itself"),
+    ],
+)
+def test_bad_lexicon_is_reported_with_path_and_line(entries: str, message: str) -> None:
+    raw = f'kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\n{entries}\n'
+    with pytest.raises(RuleFileError, match=rf"^desk/confusion\.toml:\d+: .*{message}"):
+        parse_lexicons([_lexicon(raw)])
+
+
+def test_desk_lexicon_extends_the_rule(tmp_path: Path) -> None:
+    folder = tmp_path / "house"
+    folder.mkdir()
+    (folder / "extra.toml").write_text(
+        'kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\nsets = [{ words = ["mist", "missed"], threshold = 2 }]\n',
+        encoding="utf-8",
+    )
+    text = "The striker mist the penalty in the final minute."
+    assert findings(text) == []
+    assert findings(text, rule_dirs=(folder,)) == [("mist", "missed", "warning")]
+
+
+def test_one_edit_and_variants() -> None:
+    assert ngrams.one_edit_apart("form", "from")
+    assert ngrams.one_edit_apart("has", "as")
+    assert ngrams.one_edit_apart("sad", "said")
+    assert not ngrams.one_edit_apart("form", "farms")
+    assert is_variant("system", "systems")
+    assert is_variant("favor", "favour")
+    assert not is_variant("form", "from")
+
+
+def test_model_is_cached_and_reloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    uni = tmp_path / "uni.txt"
+    bi = tmp_path / "bi.txt"
+    uni.write_text("the 1000\nform 50\nfrom 400\ntown 60\nA 5\n", encoding="utf-8")
+    bi.write_text("the town 900\nfrom the 800\nform the 10\n", encoding="utf-8")
+    data = ngrams.build_data(uni, bi)
+    model = ngrams.NgramModel(data)
+    assert model.word_id("A") == -1
+    assert model.pair(model.word_id("from"), model.word_id("the")) == 800.0
+    assert model.pair(model.word_id("the"), model.word_id("from")) == 0.0
+    assert model.neighbours(model.word_id("the")) == []
+    cache = tmp_path / "cache" / "model.marshal"
+    ngrams._write_cache(cache, data)
+    again = ngrams._read_cache(cache)
+    assert again == data
+    cache.write_bytes(b"not a model")
+    assert ngrams._read_cache(cache) is None
+
+
+def test_missing_count_files_are_a_copylint_error(tmp_path: Path) -> None:
+    with pytest.raises(ngrams.ModelError):
+        ngrams.build_data(tmp_path / "none.txt", tmp_path / "none2.txt")
