@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from copylint.checks.confusion import RealWordConfusion
 from copylint.checks.names import NAMES_RULES
 from copylint.checks.numbers import NUMBER_RULES
 from copylint.checks.promo import PROMO_RULES
 from copylint.checks.style import DoubledWord
 from copylint.rule import Rule
 
-BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(), *NAMES_RULES, *NUMBER_RULES, *PROMO_RULES)
+BUILTIN_RULES: tuple[Rule, ...] = (DoubledWord(), RealWordConfusion(), *NAMES_RULES, *NUMBER_RULES, *PROMO_RULES)
