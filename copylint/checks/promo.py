@@ -54,7 +54,8 @@ _ENTRY_KEYS = frozenset({"cue", "tail", "case", "max_words", "novel", "anywhere"
 # Where a promo may start inside a paragraph: its start, after a sentence end, or after a line break; a bullet,
 # slash or bracket may come first.
 _JUNK = r"(?:[/|»•*\-–—\[(][ \t\u00a0]*)?"
-_LEAD = rf"(?P<lead>^|[.!?…][\"”’')\]]{{0,2}}|\n)[ \t\u00a0]*{_JUNK}"
+_LEAD_MARK = r"""[.!?…]["”’')\]]{0,2}|["”’)\]]|\n"""  # a sentence end, a closing quote or bracket, a line break
+_LEAD = rf"(?P<lead>^|{_LEAD_MARK})[ \t\u00a0]*{_JUNK}"
 _WORD_END = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
 _TRAILING_MARKS = " \t\u00a0:.;,-–—→»›>|…!*]"
 _WORDS = regex.compile(r"\p{L}[\p{L}'’]*")
@@ -326,7 +327,7 @@ def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> Cu
     literal = _prefilter(start_cues)
     if literal is not None:
         head = re.compile(rf"[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
-        body = re.compile(rf"(?P<lead>[.!?…\n][\"”’')\]]{{0,2}})[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
+        body = re.compile(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
     literal = _prefilter(anywhere_cues)
     if literal is not None:
         anywhere = re.compile(literal)
