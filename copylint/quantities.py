@@ -68,6 +68,7 @@ class Quantity:
     partitive: bool  # "35 of the casualties": a part of ``noun``
     changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
     contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
+    names: frozenset[str]  # capitalised words of the sentence (not its first word): places, people, bodies
     context: frozenset[str]  # content words near the number
 
 
@@ -172,7 +173,8 @@ _PRONOUNS = frozenset("he she they it we i you who which this that officials".sp
 _SOURCE_NOUNS = frozenset(
     """police officials activists witnesses authorities ministry army military government doctors medics rescuers
     residents organisers organizers analysts sources spokesman spokeswoman spokesperson statement report data
-    figures hospital coroner agency survey poll""".split()
+    figures hospital coroner agency survey poll council court company firm department office service committee
+    commission board union group observatory coastguard prosecutors prosecutor investigators regulator""".split()
 )
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
@@ -482,6 +484,7 @@ class Extractor:
             partitive=partitive,
             changing=changing,
             contrast=_CONTRAST.search(sentence_text) is not None,
+            names=_names(sentence_text),
             context=self._context(lower, tokens, first, last, noun),
         )
 
@@ -566,6 +569,7 @@ class Extractor:
             partitive=False,
             changing=False,
             contrast=False,
+            names=frozenset(),
             context=frozenset(),
         )
 
@@ -622,13 +626,13 @@ class Extractor:
         j = last + 1
         partitive = False
         if j < n and lower[j] == "of":
-            # "35 of the casualties", "dozens of people", "12 of them"
-            partitive = True
+            # "35 of the casualties" and "12 of them" are parts; "dozens of people" is not
             j += 1
-            if j < n and lower[j] in ("the", "its", "their", "his", "her", "our", "those", "these"):
-                j += 1
-            elif j < n and lower[j] in ("them", "whom", "those", "these"):
+            if j < n and lower[j] in ("them", "whom", "us", "which"):
                 return "", -1, frozenset(), True
+            if j < n and lower[j] in ("the", "its", "their", "his", "her", "our", "those", "these", "all"):
+                partitive = True
+                j += 1
         words: list[int] = []
         head = -1
         while j < n and len(words) < 4:
@@ -707,6 +711,12 @@ class Extractor:
             if after:
                 return after
         return ""
+
+
+def _names(sentence: str) -> frozenset[str]:
+    """Capitalised words after the first word of a sentence, less weekdays and months."""
+    words = _SENTENCE_WORDS.findall(sentence)[1:]
+    return frozenset(w.lower() for w in words if w[0].isupper() and w.lower() not in _NOT_SOURCES and w.lower() not in _STOP)
 
 
 def _name_before(words: list[str], k: int) -> str:

@@ -164,6 +164,8 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
                 score += _typo_evidence(a, b) or -1
             if a.contrast or b.contrast:
                 score -= 1
+            if a.names and b.names and not (a.names & b.names):
+                score -= 1  # "in Arlow" against "in Besk": two places, two sets
             if (a.kind.value + a.unit, a.noun) in crowded:
                 score -= 1
             pending.append((a, b, score))
@@ -365,11 +367,11 @@ class PartExceedsWhole(_NumbersRule):
         quantities = self._extractor(context).quantities(document)
         lede = _lede_blocks(document)
         for k, part in enumerate(quantities):
-            if not part.partitive or part.vague or part.changing:
-                continue
             if part.kind is Kind.PERCENT:
-                if part.low > 100 and self._share_of_set(document, part):
+                if part.low > 100 and not part.changing and self._share_of_set(document, part):
                     yield self.finding(context, part.span, f"'{part.text}' of a set cannot be more than all of it")
+                continue
+            if not part.partitive or part.vague or part.changing:
                 continue
             if part.kind is not Kind.COUNT:
                 continue
