@@ -1,0 +1,103 @@
+"""Batch bench: JSONL archive throughput with --jobs 1 and --jobs 2, and peak memory against archive size.
+
+The corpus (../shared/corpus/news.jsonl) is converted at run time into a temporary ninjs-like archive
+(ninjs 1.x with body_html and ninjs 2.x with text bodies, alternately); nothing is written into the project.
+Each run is a fresh ``copylint check ARCHIVE --format json -o /dev/null`` subprocess; peak memory is the
+largest resident set of that process and its workers (getrusage of the waited child).
+
+    .venv/bin/python -m bench.batch [--limit N] [--small 1000] [--select RULES] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import NEWS, iter_articles
+
+
+def write_archive(path: Path, limit: int | None) -> tuple[int, int]:
+    """Write the corpus as ninjs-like JSONL; returns (articles, words)."""
+    count = words = 0
+    with path.open("w", encoding="utf-8") as out:
+        for article in iter_articles(NEWS):
+            if limit is not None and count >= limit:
+                break
+            if count % 2 == 0:
+                body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in article.paragraphs)
+                record: dict[str, object] = {"uri": article.id, "version": "1.0", "headline": article.headline, "body_html": body}
+            else:
+                record = {
+                    "uri": article.id,
+                    "headlines": [{"role": "main", "value": article.headline}],
+                    "bodies": [{"role": "main", "contenttype": "text/plain", "value": "\n\n".join(article.paragraphs)}],
+                }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            words += article.word_count
+    return count, words
+
+
+def run(archive: Path, jobs: int, select: str | None) -> tuple[float, int, int]:
+    """(seconds, peak RSS in MiB, exit code) of one check of ``archive``."""
+    command = [sys.executable, "-m", "copylint", "check", str(archive), "--jobs", str(jobs), "--format", "json", "-o", os.devnull]
+    if select:
+        command += ["--select", select]
+    env = dict(os.environ, CI="1")  # no progress bar
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code == 2:
+        errors = process.stderr.read().decode(errors="replace").splitlines() if process.stderr else []
+        print(f"  ({len(errors)} error lines, first: {errors[:1]})")
+    peak = usage.ru_maxrss  # kilobytes on Linux; includes the workers it waited for
+    return elapsed, peak // 1024, code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the batch benchmarks and print a small table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="articles in the full archive (default: all)")
+    parser.add_argument("--small", type=int, default=1000, help="articles in the small archive for the memory check")
+    parser.add_argument("--select", default=None, help="rules to run (default: the default rule set)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per setting (the best time is kept)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="copylint-batch-") as folder:
+        full, small = Path(folder) / "archive.jsonl", Path(folder) / "small.jsonl"
+        articles, words = write_archive(full, args.limit)
+        write_archive(small, args.small)
+        size = full.stat().st_size / 2**20
+        print(f"archive: {articles:,} articles, {words:,} words, {size:.1f} MiB (ninjs-like JSONL, temporary)")
+        timings: dict[int, float] = {}
+        peaks: dict[tuple[str, int], int] = {}
+        for jobs in (1, 2):
+            best = float("inf")
+            for _ in range(args.repeat):
+                seconds, peak, code = run(full, jobs, args.select)
+                best = min(best, seconds)
+                peaks[("full", jobs)] = max(peaks.get(("full", jobs), 0), peak)
+            timings[jobs] = best
+            peak = peaks[("full", jobs)]
+            print(f"--jobs {jobs}: {best:7.2f} s  {words / best:10,.0f} words/s  peak RSS {peak} MiB  exit {code}")
+        speedup = timings[1] / timings[2]
+        print(f"speed-up --jobs 2 / --jobs 1: {speedup:.2f}x (target >= 1.7x)")
+        seconds, peak_small, _ = run(small, 1, args.select)
+        growth = peaks[("full", 1)] / peak_small - 1
+        print(
+            f"peak RSS --jobs 1: {args.small:,} articles {peak_small} MiB, {articles:,} articles {peaks[('full', 1)]} MiB "
+            f"({growth:+.0%}; target within 20%)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
