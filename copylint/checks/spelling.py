@@ -49,6 +49,7 @@ _FUNCTION_WORDS = frozenset(
 KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
+NAME_KNOWN_ZIPF = 2.0  # mid-sentence, a listed misspelling this frequent on the web may be a name (Gard, Zar)
 NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
 INITIAL_SLIP_COST = 0.75  # at a sentence start, a vowel or a neighbouring key too
 WEB_WORD_MARGIN = 1.5  # a form seen on the web is a typo only if the suggestion is this much more frequent (Zipf)
@@ -474,7 +475,9 @@ class _Scan:
             # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
             # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
             # start) turns it into an everyday word.
-            if known is not None and (self.lower_count(stem) > 0 or (frequency < 2.0 and not repeated)):
+            if known is not None and (
+                self.lower_count(stem) > 0 or (not repeated and (initial or frequency < NAME_KNOWN_ZIPF))
+            ):
                 return _Verdict(known.corrections, known)
             if repeated or frequency > 0:
                 return None

@@ -1,0 +1,296 @@
+"""spelling/nonword and the vocabulary behind it: what is flagged, where, with which fix, and what stays clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copylint.config import Config
+from copylint.document import Document
+from copylint.engine import lint_document
+from copylint.errors import RuleFileError
+from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.loader import parse_rule_file
+from copylint.ruleset import build_ruleset
+from copylint.vocabulary import Vocabulary, parse_codespell_line
+
+from .conftest import lint_text, run_cli
+
+RULE = "spelling/nonword"
+
+
+def spelling(text: str, **config: object) -> list[Finding]:
+    """Findings of the rule alone on ``text``."""
+    return [f for f in lint_text(text, select=[RULE], **config) if f.rule == RULE]
+
+
+def flagged(text: str, **config: object) -> list[tuple[str, str | None]]:
+    """(flagged text, first replacement) pairs."""
+    return [(text[f.span.start : f.span.end], f.replacements[0] if f.replacements else None) for f in spelling(text, **config)]
+
+
+# -- the vocabulary --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def test_vocabulary_knows_words_and_their_frequency(vocabulary: Vocabulary) -> None:
+    assert vocabulary.is_word("government")
+    assert vocabulary.is_word("colour") and vocabulary.is_word("color")
+    assert vocabulary.frequency("the") > 7.0 > vocabulary.frequency("harbour") > 3.0
+    assert vocabulary.frequency("qzxvw") == 0.0
+    assert not vocabulary.is_word("goverment")
+
+
+def test_vocabulary_lists_known_misspellings(vocabulary: Vocabulary) -> None:
+    entry = vocabulary.misspelling("recieve")
+    assert entry is not None and entry.corrections == ("receive",) and entry.fixable
+    assert vocabulary.misspelling("receive") is None
+
+
+def test_vocabulary_candidates_are_real_words_nearest_first(vocabulary: Vocabulary) -> None:
+    near = vocabulary.candidates("goverment", 1)
+    assert near[0] == ("government", 1)
+    far = vocabulary.candidates("govrnmnt", 2)
+    assert ("government", 2) in far
+    assert all(distance <= 2 for _, distance in far)
+    assert "goverment" not in dict(vocabulary.candidates("government", 1))
+
+
+@pytest.mark.parametrize(
+    ("line", "corrections", "fixable"),
+    [
+        ("teh->the\n", ("the",), True),
+        ("alot->a lot, allot,\n", ("a lot", "allot"), False),
+        ("clas->class, disabled because of name clash\n", ("class",), False),
+    ],
+)
+def test_codespell_lines_say_whether_a_fix_is_safe(line: str, corrections: tuple[str, ...], fixable: bool) -> None:
+    parsed = parse_codespell_line(line)
+    assert parsed is not None
+    assert parsed[1].corrections == corrections and parsed[1].fixable is fixable
+
+
+# -- what is flagged -------------------------------------------------------------------------------------
+
+
+def test_known_misspelling_is_an_error_with_a_safe_fix() -> None:
+    text = "Ferry fares\n\nThe goverment in Tarnwick raised ferry fares."
+    [finding] = spelling(text)
+    assert finding.span == Span(text.index("goverment"), text.index("goverment") + len("goverment"))
+    assert finding.severity is Severity.ERROR
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+    assert finding.replacements == ("government",)
+
+
+def test_unknown_typo_is_a_warning_with_ranked_suggestions_and_an_unsafe_fix() -> None:
+    text = "Headline\n\nFirefighters said the villages had been evacauted by dawn."
+    [finding] = spelling(text)
+    assert text[finding.span.start : finding.span.end] == "evacauted"
+    assert finding.severity is Severity.WARNING
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert finding.suggestions[0] == "evacuated"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "typo", "fix"),
+    [
+        ("The harbour master said the new pier was finaly open.", "finaly", "finally"),
+        ("Councillors voted to seperate the two budgets.", "seperate", "separate"),
+        ("Water had flodded the lower streets of Tarnwick.", "flodded", "flooded"),
+        ("Councillors said the residnets would be rehoused.", "residnets", "residents"),
+        ("The trust said visitor numbers had increasd sharply.", "increasd", "increased"),
+        ("Police said the suspect was arested near the quay.", "arested", "arrested"),
+        ("The minister said the decison would stand.", "decison", "decision"),
+        ("She said the ferry service was unreliabel in winter.", "unreliabel", "unreliable"),
+    ],
+)
+def test_common_typos_get_the_right_first_suggestion(sentence: str, typo: str, fix: str) -> None:
+    assert flagged("Headline\n\n" + sentence) == [(typo, fix)]
+
+
+def test_capital_of_a_sentence_start_is_kept_in_the_fix() -> None:
+    assert flagged("Headline\n\nRecieved wisdom in Harlow was that the strike would end.") == [("Recieved", "Received")]
+
+
+def test_month_misspelling_gets_its_capital_from_the_lexicon() -> None:
+    assert flagged("Headline\n\nThe vote was moved to febuary by the council.") == [("febuary", "February")]
+    assert flagged("Headline\n\nThe vote was moved to Febuary by the council.") == [("Febuary", "February")]
+
+
+def test_possessive_is_checked_on_its_stem() -> None:
+    text = "Headline\n\nThe goverment's plan for Tarnwick was dropped."
+    [finding] = spelling(text)
+    assert text[finding.span.start : finding.span.end] == "goverment"
+
+
+def test_typo_inside_a_hyphenated_compound_is_caught() -> None:
+    assert flagged("Headline\n\nA pro-goverment rally filled the square.") == [("goverment", "government")]
+
+
+def test_missing_space_is_suggested_as_two_words() -> None:
+    found = spelling("Headline\n\nThe inspectors said the pier was unsafe andthe ferry should stop.")
+    assert [f.suggestions[0] for f in found] == ["and the"]
+
+
+def test_repeated_typo_of_a_never_seen_form_is_flagged_each_time() -> None:
+    text = "Headline\n\nThe legisation was passed. Critics said the legisation was rushed."
+    assert flagged(text) == [("legisation", "legislation"), ("legisation", "legislation")]
+
+
+# -- what stays clean -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # names: foreign places and people, even one edit from a common word, appear once or repeated
+        "Rescuers reached Qaryatayn and Deir Hafer on Monday, said Brenna Okonkwo-Vale of the Marlbeck Trust.",
+        "Coach Jerome Brive picked Olivier Thion and Kevin Warsh for the trip to Oyonnax.",
+        "Talks in Homs ended. Abdurrahman Haddad said Homs would hold a vote.",
+        # acronyms, tickers, hashtags, handles, URLs, e-mail addresses, measures and ordinals
+        "SOHR and the IDF said ISIS fighters left. Shares of TRNW fell 3% on the FTSE.",
+        "Follow @TarnwickCouncil and #floodwatch, read https://tarnwick.example/flood or mail desk@tarnwick.example.",
+        "The 5.6km route opened on the 21st, with 4x4s and A380s at the 3rd terminal.",
+        # compounds, contractions, British and American spellings
+        "The pro-government, anti-corruption co-operative didn't say it'd back the e-mail ban.",
+        "The organisation's colour and the organization's color were debated at the theatre and the theater.",
+        "Councillors criticised the programme; the defense and defence budgets were analysed and analyzed.",
+        # coined and modern words built from real ones
+        "The carmaker's rollout of livestreamed teardowns drew backbenchers and whistleblowers.",
+        # mixed case and all caps
+        "The iPhone maker and eBay met McDonald's executives; NASA and UNESCO attended.",
+    ],
+)
+def test_news_copy_stays_clean(text: str) -> None:
+    assert spelling("Headline\n\n" + text) == []
+
+
+def test_wire_story_in_the_house_style_has_no_spelling_finding() -> None:
+    story = (
+        "Flooding forces evacuation of Marlbeck villages\n\n"
+        "MARLBECK, England (Wire) - Rescuers evacuated more than 300 people from villages along the River Tarn "
+        "on Sunday after two days of heavy rain, the Marlbeck District Council said.\n\n"
+        "\"We have never seen the water this high,\" said Olwen Prydderch-Hayes, 54, whose bakery in Lower "
+        "Tarnwick was flooded. The Environment Agency issued 12 severe flood warnings.\n\n"
+        "The council's chief executive, Dariusz Okafor, said pumps from Yorkshire and the West Midlands were "
+        "on their way. Residents could follow updates on @MarlbeckCouncil and at www.marlbeck.example/floods."
+    )
+    assert spelling(story) == []
+
+
+# -- house words and inline acceptance ----------------------------------------------------------------------
+
+
+def test_config_words_accept_a_desk_spelling() -> None:
+    text = "Headline\n\nThe Grauniad-style spelling confrence was held."
+    assert flagged(text) == [("confrence", "conference")]
+    assert flagged(text, words=frozenset({"confrence"})) == []
+
+
+def test_words_file_from_the_config_is_honoured(tmp_path: Path) -> None:
+    (tmp_path / "names.txt").write_text("# desk names\nbrexiteering\n", encoding="utf-8")
+    (tmp_path / "copylint.toml").write_text('words_file = "names.txt"\nselect = ["spelling"]\n', encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text("Headline\n\nThe brexiteering goverment said no.\n", encoding="utf-8")
+    result = run_cli(["check", "--format", "json", str(story)])
+    assert result.code == 1
+    assert "goverment" in result.out and "brexiteering" not in result.out
+
+
+def test_document_accepted_words_are_not_flagged() -> None:
+    text = "Headline\n\nThe sculptor called it a zorbleglass piece."
+    ruleset = build_ruleset(Config(select=(RULE,)))
+    plain = Document(text, [(Span(0, 8), "headline"), (Span(10, len(text)), "paragraph")])
+    accepted = Document(
+        text, [(Span(0, 8), "headline"), (Span(10, len(text)), "paragraph")], accepted_words=frozenset({"Zorbleglass"})
+    )
+    assert [text[f.span.start : f.span.end] for f in lint_document(plain, ruleset)] == []  # no near word: not flagged
+    typo = "Headline\n\nThe sculptor called it a beautifull piece."
+    spans = [(Span(0, 8), "headline"), (Span(10, len(typo)), "paragraph")]
+    assert len(lint_document(Document(typo, spans), ruleset)) == 1
+    assert lint_document(Document(typo, spans, accepted_words=frozenset({"beautifull"})), ruleset) == []
+    assert lint_document(accepted, ruleset) == []
+
+
+# -- fixes, severity and data files -------------------------------------------------------------------------
+
+
+def test_fix_applies_only_the_safe_correction(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Headline\n\nThe goverment said the pier was finaly open.\n", encoding="utf-8")
+    result = run_cli(["check", "--fix", "--select", RULE, str(story)])
+    assert result.code == 1  # the unsafe suggestion is still reported
+    assert story.read_text(encoding="utf-8") == "Headline\n\nThe government said the pier was finaly open.\n"
+    run_cli(["check", "--fix", "--unsafe-fixes", "--select", RULE, str(story)])
+    assert story.read_text(encoding="utf-8") == "Headline\n\nThe government said the pier was finally open.\n"
+
+
+def test_configured_severity_applies_to_every_finding() -> None:
+    found = spelling("Headline\n\nThe goverment was finaly sworn in.", severity={RULE: Severity.INFO})
+    assert [f.severity for f in found] == [Severity.INFO, Severity.INFO]
+
+
+def test_a_desk_lexicon_adds_corrections(tmp_path: Path) -> None:
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "ours.toml").write_text(
+        'kind = "lexicon"\nrule = "spelling/nonword"\n[entries]\nhaldane-on-sea = "x"\ntarnwik = "Tarnwick"\n', encoding="utf-8"
+    )
+    with pytest.raises(RuleFileError, match=r"ours\.toml:4: .*haldane-on-sea"):
+        build_ruleset(Config(select=(RULE,), rule_dirs=(folder,)))
+    (folder / "ours.toml").write_text(
+        'kind = "lexicon"\nrule = "spelling/nonword"\n[entries]\ntarnwik = "Tarnwick"\n', encoding="utf-8"
+    )
+    text = "Headline\n\nThe ferry to tarnwik was cancelled."
+    assert flagged(text, rule_dirs=(folder,)) == [("tarnwik", "Tarnwick")]
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ('entries = ["a"]', "must be a table"),
+        ('[entries]\nrecieve = "recieve"', "corrected to itself"),
+        ("[entries]\nrecieve = []", "must be a word or a list"),
+    ],
+)
+def test_bad_lexicon_entries_are_reported_with_their_line(tmp_path: Path, entries: str, message: str) -> None:
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "bad.toml").write_text(f'kind = "lexicon"\nrule = "spelling/nonword"\n{entries}\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match=rf"bad\.toml:\d+: .*{message}"):
+        build_ruleset(Config(select=(RULE,), rule_dirs=(folder,)))
+
+
+def test_bundled_spelling_data_is_valid() -> None:
+    root = Path(__file__).resolve().parent.parent / "rules" / "spelling"
+    for path in sorted(root.glob("*.toml")):
+        data = parse_rule_file(str(path), path.read_text(encoding="utf-8"))
+        for lexicon in data.lexicons:
+            assert lexicon.rule == RULE
+            for wrong, right in lexicon.entries.items():
+                assert wrong == wrong.lower() and right.lower() != wrong
+        assert all(word == word.strip() and " " not in word for word in data.words)
+
+
+def test_cache_is_built_once_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copylint import vocabulary as module
+
+    monkeypatch.setenv("COPYLINT_CACHE_DIR", str(tmp_path))
+    module._load_cached.cache_clear()
+    try:
+        first = module._load_cached(None)
+        files = list(tmp_path.glob("vocabulary-*.marshal"))
+        assert len(files) == 1
+        module._load_cached.cache_clear()
+        second = module._load_cached(None)
+        assert second.frequency("harbour") == first.frequency("harbour")
+        files[0].write_bytes(b"not marshal data")  # a damaged cache is rebuilt, not an error
+        module._load_cached.cache_clear()
+        assert module._load_cached(None).is_word("harbour")
+    finally:
+        module._load_cached.cache_clear()
