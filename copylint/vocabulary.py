@@ -4,8 +4,10 @@ Built once, at first use, from data that packages ship: word frequencies from ``
 English list), a spell-checker word list from ``symspellpy`` (Google Books counts filtered through SCOWL,
 so it holds real words rather than every string on the web), and ``codespell``'s dictionary of known
 misspellings. The built index is written as one file under ``platformdirs.user_cache_dir("copylint")``
-and rebuilt when a source package changes. Loading it costs a few milliseconds: common words are read
-eagerly into one dict; rare words and misspellings are kept as text sections and split on first lookup.
+and rebuilt when a source package changes. Loading it costs a few milliseconds because nothing large is
+built at start-up: words stay in one sorted text searched by bisection (results remembered), misspellings
+in sections split on first use, and the set of real words behind suggestions is built only when a
+suggestion is first needed.
 
 Frequencies are Zipf values (log10 of occurrences per billion words: "the" is about 7.7, a word seen once
 per million words is 3.0, 0.0 means unknown).
@@ -13,6 +15,7 @@ per million words is 3.0, 0.0 means unknown).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import marshal
@@ -219,7 +222,7 @@ def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
     """Build the vocabulary tables from the package data (about a second; done once per install)."""
     import wordfreq  # heavy: imported only to build the cache
 
-    wordfreq_path, symspell_path, codespell_path = files or _source_files()
+    _, symspell_path, codespell_path = files or _source_files()  # wordfreq reads its own file
     frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
     typos: dict[str, str] = {}
     with codespell_path.open(encoding="utf-8") as handle:
@@ -244,11 +247,11 @@ def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
             continue
         zipf = math.log10(frequency) + 9
         real = word in dictionary or (zipf >= WORD_ZIPF and word not in typos)
-        codes[word] = min(int(round(zipf * 10)), 0x7F) | (_DICT_FLAG if real else 0)
+        codes[word] = min(round(zipf * 10), 0x7F) | (_DICT_FLAG if real else 0)
     for word, count in dictionary.items():
         if word not in codes:
             zipf = max(math.log10(count * scale) + 9, 0.1)
-            codes[word] = min(int(round(zipf * 10)), 0x7F) | _DICT_FLAG
+            codes[word] = min(round(zipf * 10), 0x7F) | _DICT_FLAG
     words = sorted(codes)
     ranges: dict[str, tuple[int, int]] = {}
     for index, word in enumerate(words):
@@ -302,8 +305,6 @@ def _load_cached(cache_dir: str | None) -> Vocabulary:
         payload = None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         payload = build_payload(files)
-        try:
+        with contextlib.suppress(OSError):  # a read-only cache dir only costs the build time on every run
             _write_atomic(path, marshal.dumps(payload))
-        except OSError:
-            pass  # a read-only cache dir only costs the build time on every run
     return Vocabulary(payload)

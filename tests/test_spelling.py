@@ -175,7 +175,7 @@ def test_wire_story_in_the_house_style_has_no_spelling_finding() -> None:
         "Flooding forces evacuation of Marlbeck villages\n\n"
         "MARLBECK, England (Wire) - Rescuers evacuated more than 300 people from villages along the River Tarn "
         "on Sunday after two days of heavy rain, the Marlbeck District Council said.\n\n"
-        "\"We have never seen the water this high,\" said Olwen Prydderch-Hayes, 54, whose bakery in Lower "
+        '"We have never seen the water this high," said Olwen Prydderch-Hayes, 54, whose bakery in Lower '
         "Tarnwick was flooded. The Environment Agency issued 12 severe flood warnings.\n\n"
         "The council's chief executive, Dariusz Okafor, said pumps from Yorkshire and the West Midlands were "
         "on their way. Residents could follow updates on @MarlbeckCouncil and at www.marlbeck.example/floods."

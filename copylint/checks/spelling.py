@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ PLAIN_SLIP_ZIPF = 4.0  # ... unless an everyday word is one cheap slip away ("ba
 PLAIN_SLIP_COST = 0.6
 SLIP_WEIGHT = 2.2  # log10 units of likelihood one unit of edit cost is worth
 SPLIT_COST = 0.6  # a missing space
+SPLIT_ZIPF = 4.0  # both halves of a run-together pair must be everyday words
 FIRST_LETTER_BONUS = 0.4  # writers rarely get the first letter wrong
 
 
@@ -82,7 +84,7 @@ class ContextModel:
         score = sum(self.vocabulary.frequency(w) - 9.0 for w in words) + 9.0
         chain = [w for w in (left, *words, right) if w]
         ids = [model.word_id(w) for w in chain]
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in itertools.pairwise(ids):
             if a < 0 or b < 0:
                 continue
             expected = model.count(a) * model.count(b) / model.total
@@ -245,7 +247,9 @@ class NonWord(BaseRule):
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
         """Look at every word token; only rare and unknown words reach the slower checks."""
-        data = context.state if isinstance(context.state, SpellingData) else self.prepare(PrepareInput({}, context.house_words, ()))
+        data = context.state
+        if not isinstance(data, SpellingData):  # run without a rule set (a plug-in host): prepare now
+            data = self.prepare(PrepareInput({}, context.house_words, ()))
         vocabulary = data.vocabulary
         accepted_lower = data.house_lower | {w.lower() for w in document.accepted_words}
         scan = _Scan(self, document, context, data, vocabulary, accepted_lower)
@@ -309,7 +313,7 @@ class _Scan:
         word = token.text
         if word in self.data.house_exact or lower in self.accepted_lower:
             return None
-        if any(c.isdigit() for c in word) or not word.isascii() and not _is_ascii_after_quotes(word):
+        if "_" in word or any(c.isdigit() for c in word) or not word.replace("’", "'").isascii():
             return None
         if len(word) > 1 and word.isupper():
             return None  # acronym or all-caps headline
@@ -323,7 +327,7 @@ class _Scan:
                 end -= 2
                 break
         if "'" in stem:
-            head, _, tail = stem.rpartition("'")
+            tail = stem.rpartition("'")[2]
             if tail in _CONTRACTION_TAILS and self.vocabulary.is_word(stem):
                 return None
             return None  # O'Neill, d'Ivoire, rock'n'roll: names and set forms
@@ -435,7 +439,6 @@ class _Scan:
         return False
 
     def _suffixed(self, stem: str) -> bool:
-        vocabulary = self.vocabulary
         for suffix in _SUFFIXES:
             if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
                 base = stem[: -len(suffix)]
@@ -475,9 +478,7 @@ class _Scan:
             # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
             # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
             # start) turns it into an everyday word.
-            if known is not None and (
-                self.lower_count(stem) > 0 or (not repeated and (initial or frequency < NAME_KNOWN_ZIPF))
-            ):
+            if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or frequency < NAME_KNOWN_ZIPF))):
                 return _Verdict(known.corrections, known)
             if repeated or frequency > 0:
                 return None
@@ -491,7 +492,7 @@ class _Scan:
                 return None
             return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
         if known is not None:
-            return _Verdict(self._order(stem, known.corrections) if len(known.corrections) > 1 else known.corrections, known)
+            return _Verdict(tuple(self._order(stem, known.corrections)), known)
         if repeated and frequency > 0:
             return None
         ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
@@ -520,9 +521,14 @@ class _Scan:
         options = [c for c, _ in candidates if "'" not in c or "'" in stem]
         for cut in range(1, len(stem)):
             left, right = stem[:cut], stem[cut:]
-            if (left in ("a", "i") or len(left) > 1) and len(right) > 1 and vocabulary.is_word(left) and vocabulary.is_word(right):
-                if min(vocabulary.frequency(left), vocabulary.frequency(right)) >= 4.0:
-                    options.append(f"{left} {right}")
+            if (
+                (left in ("a", "i") or len(left) > 1)
+                and len(right) > 1
+                and vocabulary.is_word(left)
+                and vocabulary.is_word(right)
+                and min(vocabulary.frequency(left), vocabulary.frequency(right)) >= SPLIT_ZIPF
+            ):
+                options.append(f"{left} {right}")
         return self._order(stem, options)[: self.max_suggestions]
 
     def _order(self, stem: str, options: tuple[str, ...] | list[str]) -> list[str]:
@@ -564,7 +570,3 @@ class _Scan:
             applicability=Applicability.UNSAFE,
             suggestions=suggestions,
         )
-
-
-def _is_ascii_after_quotes(word: str) -> bool:
-    return word.replace("’", "'").isascii()
