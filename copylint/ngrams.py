@@ -14,6 +14,7 @@ import array
 import bisect
 import hashlib
 import marshal
+import math
 import os
 import tempfile
 from collections import defaultdict
@@ -29,6 +30,7 @@ BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
 LEFT_FLAG = 1 << 40  # marks a class bigram whose first member is the class
 SUFFIX_LENGTH = 3
+PROMOTE_AFTER = 200_000  # pair lookups after which the sorted tables are turned into dictionaries
 UNSEEN_DISCOUNT = 0.5  # a pair too rare to be listed is guessed at half its independent-frequency count
 NEIGHBOUR_MIN_COUNT = 1_500_000.0  # unigram count (source scale) a word needs to be proposed as a neighbour
 WRITTEN_MIN_COUNT = 100_000.0  # unigram count a written word needs for its neighbours to be listed
@@ -81,6 +83,10 @@ class NgramModel:
         self._ids: dict[str, int] = {}
         self._pairs: dict[int, float] = {}
         self._sides: dict[int, tuple[float, bool]] = {}
+        self._lookups = 0
+        self._pair_dict: dict[int, float] | None = None
+        self._class_complete = False
+        self._class_memo: dict[int, float] = {}
 
     def word_id(self, word: str) -> int:
         """The id of a lower-case word, or -1 if the model does not know it."""
@@ -99,6 +105,8 @@ class NgramModel:
     def pair(self, first: int, second: int) -> float:
         """Listed count of the bigram of two word ids, 0.0 if it is not listed."""
         key = first << ID_BITS | second
+        if self._pair_dict is not None:
+            return self._pair_dict.get(key, 0.0)
         found = self._pairs.get(key)
         if found is None:
             i = bisect.bisect_left(self.keys, key)
@@ -126,6 +134,51 @@ class NgramModel:
                 self._sides[key] = found
         return found
 
+    def log_sides(self, ids: tuple[int, ...], context: int, left: bool) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+        """For each word id, the log of P(word | context) (``left``) or P(context | word), up to a constant,
+        and whether it rests on listed pairs (the word's own or its class's) rather than frequencies alone.
+
+        The hot path of confusion scoring, so the steps of ``side`` are inlined; after many lookups the
+        sorted tables are turned into dictionaries once, which pays off over a batch of articles.
+        """
+        self._lookups += len(ids)
+        pairs = self._pair_dict if self._pair_dict is not None else self._promote()
+        counts = self.counts
+        cap = self.floor * 0.5
+        context_count = counts[context]
+        suffix = self.suffix_id(context)
+        mass = self.suffix_mass[suffix] if suffix >= 0 else 0.0
+        values = []
+        seen = []
+        log = math.log
+        for i in ids:
+            key = context << ID_BITS | i if left else i << ID_BITS | context
+            listed = pairs.get(key, 0.0) if pairs is not None else self.pair(context, i) if left else self.pair(i, context)
+            found = True
+            if listed <= 0.0:
+                pooled = 0.0
+                if suffix >= 0:
+                    class_key = LEFT_FLAG | suffix << ID_BITS | i if left else i << ID_BITS | suffix
+                    pooled = self._class_pair(class_key)
+                if pooled > 0.0:
+                    listed = min(pooled * context_count / mass, cap)
+                else:
+                    listed = min(context_count * counts[i] / self.total, cap) * UNSEEN_DISCOUNT
+                    found = False
+            values.append(log(listed) if left else log(listed / counts[i]))
+            seen.append(found)
+        return tuple(values), tuple(seen)
+
+    def _promote(self) -> dict[int, float] | None:
+        """Build the bigram dictionary once enough lookups have been made to repay it (about 50 ms)."""
+        if self._lookups < PROMOTE_AFTER:
+            return None
+        self._pair_dict = dict(zip(self.keys, self.values, strict=True))
+        class_dict = dict(zip(self.class_keys, self.class_values, strict=True))
+        self._class_memo = class_dict  # now complete: a key not in it is not listed
+        self._class_complete = True
+        return self._pair_dict
+
     def estimate(self, first: int, second: int) -> float:
         """An absent bigram's count guessed from the words' frequencies, kept below the listing floor."""
         return min(self.counts[first] * self.counts[second] / self.total, self.floor * 0.5)
@@ -145,12 +198,14 @@ class NgramModel:
         return found
 
     def _class_pair(self, key: int) -> float:
-        found = self._pairs.get(key)
+        found = self._class_memo.get(key)
         if found is None:
+            if self._class_complete:
+                return 0.0
             i = bisect.bisect_left(self.class_keys, key)
             found = float(self.class_values[i]) if i < len(self.class_keys) and self.class_keys[i] == key else 0.0
-            if len(self._pairs) < 1_000_000:
-                self._pairs[key] = found
+            if len(self._class_memo) < 1_000_000:
+                self._class_memo[key] = found
         return found
 
     def class_estimate(self, first: int, second: int, left: bool) -> float:

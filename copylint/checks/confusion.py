@@ -135,13 +135,7 @@ class ConfusionState:
         key = (context, ids, left)
         found = self._sides.get(key)
         if found is None:
-            values = []
-            seen = []
-            for i in ids:
-                count, listed = model.side(context, i, True) if left else model.side(i, context, False)
-                values.append(math.log(count) if left else math.log(count / model.count(i)))
-                seen.append(listed)
-            found = (tuple(values), tuple(seen))
+            found = model.log_sides(ids, context, left)
             if len(self._sides) < 500_000:
                 self._sides[key] = found
         return found
