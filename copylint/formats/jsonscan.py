@@ -81,7 +81,8 @@ def loads(source: str, label: str, line: int | None = None, base: int = 0) -> An
             raise json.JSONDecodeError("Extra data after the JSON value", source, _skip_space(source, end))
     except json.JSONDecodeError as exc:
         where = f"{label}:{line if line is not None else exc.lineno}:{exc.colno}"
-        truncated = "; is the file truncated?" if exc.pos >= len(source.rstrip()) else ""
+        ends_early = exc.pos >= len(source.rstrip()) or exc.msg.startswith("Unterminated")
+        truncated = "; is the file truncated?" if ends_early else ""
         message = exc.msg.removesuffix(" at").removesuffix(" starting")
         raise InputError(f"{where}: invalid JSON: {message}{truncated}") from None
     except RecursionError:
