@@ -15,7 +15,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -172,129 +172,126 @@ def _name_form(text: str) -> str:
     return text
 
 
-def extract_runs(document: Document, data: NameData, frequencies: EnglishFrequencies) -> list[Run]:
-    """Every capitalised run of words in the document, with its name words, titles and neighbours."""
-    runs: list[Run] = []
-    lower = lower_words(document)
+def _uppercase_class() -> str:
+    """A character class of the capital letters of the Latin, Greek and Cyrillic scripts (stdlib re has no \\p{Lu})."""
+    capitals = [chr(c) for c in range(0x41, 0x530) if chr(c).isupper()]
+    return "[" + "".join(re.escape(c) for c in capitals) + "]"
 
-    def opens_clause(word: str) -> bool:
-        """True for a word capitalised only because it starts the sentence ("But", "The", "Like")."""
-        key = word.casefold()
-        return key in lower or frequencies.zipf(key) >= FUNCTION_WORD_ZIPF
 
-    for block in document.blocks:
-        _block_runs(document.text, block, data, opens_clause, runs)
-    return runs
+_UPPER = _uppercase_class()
+_WORD_PATTERN = rf"{_UPPER}[^\W_]*(?:['’][^\W\d_]+)*"
+_INITIALS_PATTERN = rf"{_UPPER}\.(?:{_UPPER}\.)*"
+_ITEM = re.compile(rf"{_INITIALS_PATTERN}|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+_AFTER = re.compile(r"([-‐‑/])|[ \u00a0]+([^\W\d_]+)")
+
+
+class RunFinder:
+    """Finds capitalised runs of words with one compiled pattern built from the titles and particles."""
+
+    def __init__(self, data: NameData) -> None:
+        self.data = data
+        particles = "|".join(sorted((re.escape(p) for p in data.particles), key=len, reverse=True)) or "(?!)"
+        dotted = "|".join(sorted((re.escape(t.capitalize()) for t in data.titles), key=len, reverse=True)) or "(?!)"
+        item = rf"(?:{_INITIALS_PATTERN}(?= )|(?:{dotted})\.(?= )|{_WORD_PATTERN})"
+        separator = r"(?:[ \u00a0]|[-‐‑])"
+        self.pattern = re.compile(
+            rf"(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
+        )
+
+    def runs(self, document: Document, lower: frozenset[str], frequencies: EnglishFrequencies) -> list[Run]:
+        """Every capitalised run of words in the document, with its name words, titles and neighbours."""
+        runs: list[Run] = []
+        text = document.text
+        for block in document.blocks:
+            self._block_runs(text, block, lower, frequencies, runs)
+        return runs
+
+    def _block_runs(
+        self, text: str, block: Block, lower: frozenset[str], frequencies: EnglishFrequencies, runs: list[Run]
+    ) -> None:
+        data = self.data
+        titles = data.titles
+        particles = data.particles
+        common = frequencies.common
+        headline = block.is_headline
+        if headline:
+            long_words = [w for w in block.text.split() if len(w) > 3 and w[0].isalpha()]
+            capitalised = sum(1 for w in long_words if w[0].isupper())
+            # A headline in sentence case says as much about capitals as a sentence does.
+            headline = capitalised * 5 > len(long_words) * 3
+        base = block.span.start
+        for match in self.pattern.finditer(block.text):
+            found = match.group()
+            offset = base + match.start()
+            if " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
+                items = [(m.group(), offset + m.start(), offset + m.end()) for m in _ITEM.finditer(found)]
+            else:  # most runs are one word
+                items = [(found, offset, offset + len(found))]
+            # A possessive ends a name: "Merkel's Christian Democratic Union" is two runs.
+            chunk: list[tuple[str, int, int]] = []
+            for item in items:
+                chunk.append(item)
+                if item[0].endswith(_APOSTROPHES) and len(chunk) < len(items):
+                    self._add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+                    chunk = []
+            if chunk:
+                self._add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+
+    def _add_run(
+        self,
+        text: str,
+        block: Block,
+        members: list[tuple[str, int, int]],
+        headline: bool,
+        lower: frozenset[str],
+        common: Mapping[str, float],
+        titles: frozenset[str],
+        particles: frozenset[str],
+        runs: list[Run],
+    ) -> None:
+        while members and not members[-1][0][0].isupper():
+            members = members[:-1]  # a particle ends no name
+        if not members:
+            return
+        weak = headline or _after_opener(text, block, members[0][1])
+        first = members[0][0].casefold()
+        if weak and len(members) > 1 and first not in titles and (first in lower or common.get(first, 0.0) >= FUNCTION_WORD_ZIPF):
+            members = members[1:]  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
+            weak = False
+        named = sum(1 for m in members if m[0][0].isupper() and m[0].casefold().rstrip(".") not in titles)
+        run_titles: list[str] = []
+        words: list[NameWord] = []
+        run_index = len(runs)
+        for position, (word, start, _end) in enumerate(members):
+            folded = word.casefold().rstrip(".")
+            if folded in titles and named:
+                if not words:
+                    run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
+                continue
+            if len(word) < 2 or folded in particles or word.isupper() or word.endswith("."):
+                continue
+            form = _name_form(word)
+            key = form.casefold()
+            if key in self.data.not_names or not form.replace("'", "").replace("’", "").isalpha():
+                continue
+            words.append(NameWord(key, form, start, start + len(form), run_index, weak and position == 0))
+        if not words and not run_titles:
+            return
+        end = members[-1][2]
+        after = _AFTER.match(text, end, block.span.end)
+        joined_after = bool(after and after.group(1))
+        next_word = after.group(2).casefold() if after and after.group(2) else ""
+        runs.append(
+            Run(tuple(words), tuple(run_titles), members[0][1], end, block.index, next_word, joined_after, block.is_headline)
+        )
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
 def lower_words(document: Document) -> frozenset[str]:
     """Words the document writes in lower case somewhere: common words, whatever their capital elsewhere."""
-    return frozenset(t.text for b in document.blocks for t in b.tokens if t.kind is _WORD and t.text.islower())
-
-
-def _block_runs(text: str, block: Block, data: NameData, opens_clause: Callable[[str], bool], runs: list[Run]) -> None:
-    tokens = block.tokens
-    count = len(tokens)
-    sentence_starts = {s.start for s in block.sentences}
-    particles = data.particles
-    titles = data.titles
-    headline = block.is_headline
-    if headline:
-        long_words = [t.text for t in tokens if t.kind is _WORD and len(t.text) > 3]
-        capitalised = sum(1 for w in long_words if _is_capitalised(w))
-        # A headline in sentence case says as much about capitals as a sentence does.
-        headline = capitalised * 5 > len(long_words) * 3
-    i = 0
-    while i < count:
-        token = tokens[i]
-        if token.kind is not _WORD or not (_is_capitalised(token.text) or token.text.casefold() in particles):
-            i += 1
-            continue
-        members = [token]
-        j = i
-        while j + 1 < count:
-            last = members[-1]
-            if last.text.endswith(_APOSTROPHES):
-                break  # "Merkel's Christian Democratic Union": the possessive ends the name
-            following = tokens[j + 1]
-            gap = text[last.end : following.start]
-            if following.kind is _WORD and gap in _SPACES:
-                if _is_capitalised(following.text) or following.text.casefold() in particles:
-                    members.append(following)
-                    j += 1
-                    continue
-                break
-            if j + 2 < count and following.kind is _PUNCT and not gap:
-                after = tokens[j + 2]
-                joined = text[following.end : after.start]
-                if after.kind is not _WORD or not (_is_capitalised(after.text) or after.text.casefold() in particles):
-                    break
-                if following.text in _HYPHENS and not joined:
-                    members.append(after)
-                    j += 2
-                    continue
-                if (
-                    following.text == "."
-                    and (joined == " " or (not joined and len(last.text) == 1 and len(after.text) == 1))
-                    and (len(last.text) == 1 or last.text.casefold() in titles)
-                    and _is_capitalised(after.text)
-                ):  # "George W. Bush", "George H.W. Bush", "Dr. Okafor"
-                    members.append(after)
-                    j += 2
-                    continue
-            break
-        # Particles lead or trail only inside a name ("al-Faris"), never alone ("de facto").
-        while members and not _is_capitalised(members[-1].text):
-            members.pop()
-        while members and not _is_capitalised(members[0].text):
-            members.pop(0)
-        next_index = j + 1
-        i = j + 1
-        if not members:
-            continue
-        weak = headline or members[0].start in sentence_starts or _after_opener(text, block, members[0].start)
-        if weak and len(members) > 1 and members[0].text.casefold() not in titles and opens_clause(members[0].text):
-            members.pop(0)  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
-            weak = False
-        named_after = sum(1 for m in members if _is_capitalised(m.text) and m.text.casefold() not in titles)
-        run_titles: list[str] = []
-        words: list[NameWord] = []
-        run_index = len(runs)
-        for position, member in enumerate(members):
-            word = member.text
-            folded = word.casefold()
-            if folded in titles and not words and named_after:
-                run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
-                continue
-            if len(word) < 2 or folded in particles or (folded in titles and named_after) or word.isupper():
-                continue
-            form = _name_form(word)
-            key = form.casefold()
-            if key in data.not_names or not form.replace("'", "").replace("’", "").isalpha():
-                continue
-            words.append(NameWord(key, form, member.start, member.start + len(form), run_index, weak and position == 0))
-        next_word = ""
-        joined_after = False
-        if next_index < count:
-            following = tokens[next_index]
-            gap = text[members[-1].end : following.start]
-            if following.kind is _PUNCT and not gap and following.text in ("-", "‐", "/"):
-                joined_after = True
-            elif following.kind is _WORD:
-                next_word = following.text.casefold()
-        if words or run_titles:
-            runs.append(
-                Run(
-                    tuple(words),
-                    tuple(run_titles),
-                    members[0].start,
-                    members[-1].end,
-                    block.index,
-                    next_word,
-                    joined_after,
-                    block.is_headline,
-                )
-            )
+    return frozenset(_LOWER_WORD.findall(document.text))
 
 
 def _after_opener(text: str, block: Block, start: int) -> bool:
@@ -505,6 +502,7 @@ class NamesState:
 
     data: NameData
     frequencies: EnglishFrequencies
+    finder: RunFinder
     _spelling: Spelling | None = None
 
     @property
@@ -516,7 +514,8 @@ class NamesState:
 
 
 def _prepare(inputs: PrepareInput) -> NamesState:
-    return NamesState(parse_name_lexicons(inputs.lexicons), EnglishFrequencies())
+    data = parse_name_lexicons(inputs.lexicons)
+    return NamesState(data, EnglishFrequencies(), RunFinder(data))
 
 
 def _words_near(document: Document, offset: int, reach: int = 6) -> Iterator[str]:
@@ -613,7 +612,8 @@ class InconsistentSpelling(BaseRule):
         """Compare every name word used once with the other name words of the story."""
         state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
         data = state.data
-        runs = extract_runs(document, data, state.frequencies)
+        lower = lower_words(document)
+        runs = state.finder.runs(document, lower, state.frequencies)
         by_key: dict[str, list[NameWord]] = {}
         for run in runs:
             for word in run.words:
@@ -638,7 +638,7 @@ class InconsistentSpelling(BaseRule):
                 if is_inflection(key, other, data) or not spelling.same_name(key, other, distance):
                     continue
                 variant, reference = self._direction(key, other, by_key, runs, state)
-                finding = self._judge(document, context, variant, reference, by_key, runs, state)
+                finding = self._judge(document, context, variant, reference, by_key, runs, state, lower)
                 if finding is not None:
                     flagged.add(variant)
                     yield finding
@@ -674,7 +674,7 @@ class InconsistentSpelling(BaseRule):
             return True
         frequencies = state.frequencies
         # Only at the start of sentences: a name unless it is a frequent word or written in lower case too.
-        return not frequencies.is_common(key) or (key not in lower and frequencies.zipf(key) < FUNCTION_WORD_ZIPF)
+        return not frequencies.is_common(key) or (key not in lower and frequencies.common[key] < FUNCTION_WORD_ZIPF)
 
     def objection(
         self,
@@ -684,6 +684,7 @@ class InconsistentSpelling(BaseRule):
         by_key: Mapping[str, list[NameWord]],
         runs: Sequence[Run],
         state: NamesState,
+        lower: frozenset[str],
     ) -> str:
         """Why ``variant`` is not a slip for ``reference`` (empty if it looks like one)."""
         data = state.data
@@ -691,7 +692,6 @@ class InconsistentSpelling(BaseRule):
         references = by_key[reference]
         if len(mentions) != 1:
             return "used more than once"
-        lower = lower_words(document)
         if not self._is_name(reference, by_key, runs, state, lower):
             return "reference is not a name"
         mention = mentions[0]
@@ -724,9 +724,10 @@ class InconsistentSpelling(BaseRule):
         by_key: Mapping[str, list[NameWord]],
         runs: Sequence[Run],
         state: NamesState,
+        lower: frozenset[str],
     ) -> Finding | None:
         """The finding for ``variant`` against ``reference``, or None when they are likely different names."""
-        if self.objection(document, variant, reference, by_key, runs, state):
+        if self.objection(document, variant, reference, by_key, runs, state, lower):
             return None
         mention = by_key[variant][0]
         references = by_key[reference]
@@ -863,12 +864,12 @@ class FirstReference(BaseRule):
         """Find, per surname, a lone mention that precedes its first full mention."""
         state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
         data = state.data
-        runs = [r for r in extract_runs(document, data, state.frequencies) if not r.headline]
+        lower = lower_words(document)
+        runs = [r for r in state.finder.runs(document, lower, state.frequencies) if not r.headline]
         first_full: dict[str, Run] = {}
         first_lone: dict[str, Run] = {}
         person: set[str] = set()
         personal = data.male_titles | data.female_titles | data.personal_titles
-        lower = lower_words(document)
         for run in runs:
             if not run.words:
                 continue
@@ -888,7 +889,7 @@ class FirstReference(BaseRule):
             full = first_full.get(surname)
             if full is None or full.start < lone.start or surname not in person:
                 continue
-            if surname in lower or frequencies.zipf(surname) >= FUNCTION_WORD_ZIPF or len(surname) < 3:
+            if surname in lower or frequencies.common.get(surname, 0.0) >= FUNCTION_WORD_ZIPF or len(surname) < 3:
                 continue
             word = lone.words[0]
             name = document.text[full.words[0].start : full.words[-1].end]

@@ -1,0 +1,220 @@
+"""Tests for the names rules: spans, fixes, related mentions, lexicon validation and the word-frequency cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copylint.checks.names import (
+    AcronymMismatch,
+    EnglishFrequencies,
+    InconsistentSpelling,
+    NameData,
+    is_inflection,
+    parse_name_lexicons,
+    skeleton,
+)
+from copylint.errors import RuleFileError
+from copylint.finding import Applicability, Severity
+from copylint.fixes import allowed_applicabilities, fix_until_stable
+from copylint.formats import plaintext
+from copylint.loader import load_builtin, parse_rule_file
+from copylint.rule import PrepareInput, RuleContext
+
+from .conftest import lint_text, run_cli
+
+SEED_STORY = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wire_story.txt"
+
+STORY = """Harbour reopens after storm
+
+Harbour master Colin Treharne said the quay would reopen on Monday.
+
+Treharne said repairs had cost 40,000 pounds. Trehane added that insurers had paid.
+"""
+
+
+def _names(text: str, rule: str = "names/inconsistent-spelling") -> list:
+    return [f for f in lint_text(text, select=[rule]) if f.rule == rule]
+
+
+def _builtin_data() -> NameData:
+    return parse_name_lexicons(lex for lex in load_builtin().lexicons if lex.rule.startswith("names"))
+
+
+def test_variant_points_at_the_other_mentions() -> None:
+    (finding,) = _names(STORY)
+    assert STORY[finding.span.start : finding.span.end] == "Trehane"
+    assert finding.severity is Severity.WARNING
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert finding.replacements == ("Treharne",)
+    assert [STORY[s.start : s.end] for s in finding.related] == ["Treharne", "Treharne"]
+    assert finding.related[0].start == STORY.index("Colin Treharne") + len("Colin ")
+    assert finding.message == "'Trehane' is spelled 'Treharne' 2 times elsewhere in the story"
+
+
+def test_fix_is_only_applied_with_unsafe_fixes() -> None:
+    def lint(text: str) -> list:
+        return _names(text)
+
+    safe = fix_until_stable(STORY, lint, allowed_applicabilities(unsafe=False))
+    assert safe.text == STORY
+    unsafe = fix_until_stable(STORY, lint, allowed_applicabilities(unsafe=True))
+    assert unsafe.settled
+    assert "Trehane " not in unsafe.text and unsafe.text.count("Treharne") == 3
+
+
+def test_cli_reports_line_and_column(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    result = run_cli(["check", str(story), "--select", "names", "--format", "json"])
+    assert result.code == 1, result.err
+    assert '"names/inconsistent-spelling"' in result.out
+    assert "Trehane" in result.out
+
+
+def test_tie_goes_to_the_spelling_common_in_english() -> None:
+    text = "Rates held\n\nMark Jonhson said rates would stay on hold.\n\nThe bank's chief, Johnson, agreed on Friday.\n"
+    (finding,) = _names(text)
+    assert text[finding.span.start : finding.span.end] == "Jonhson"
+    assert finding.replacements == ("Johnson",)
+    assert finding.message.endswith("at its other mention")
+
+
+def test_tie_without_evidence_goes_to_the_first_full_mention() -> None:
+    text = "Grants promised\n\nThe leader, Amira Haddad, visited the quay.\n\nHaddadd said the council would meet.\n"
+    (finding,) = _names(text)
+    assert text[finding.span.start : finding.span.end] == "Haddadd"
+    assert finding.replacements == ("Haddad",)
+
+
+def test_variant_in_a_headline_is_flagged() -> None:
+    text = "Treharne quits\n\nColin Trehane resigned on Monday. Trehane had led the board since 2019. Mr Trehane thanked staff.\n"
+    (finding,) = _names(text)
+    assert text[finding.span.start : finding.span.end] == "Treharne"
+    assert finding.span.start == 0
+    assert finding.replacements == ("Trehane",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # different people: two first names, similar surnames
+        "Count delayed\n\nCarl Jackson led the count. Jackson was confident.\n\nDana Johnson said she would wait.\n",
+        "Two quit\n\nAlan Smith resigned. Smith had served ten years.\n\nRuth Smyth also stood down.\n",
+        # a couple told apart by their titles
+        "Couple honoured\n\nMr Kwame Osei and Mrs Osey received medals. Mr Osei thanked the town.\n",
+        # kinship: family members with similar given names
+        "Bakery opens\n\nMarian Kowal opened the shop with her sister Marion. Marian Kowal will bake.\n",
+        # inflections and demonyms
+        "Trade deal\n\nKenya and Britain signed. Kenyan and British officials met. Kenyans cheered in Kenya.\n",
+        # Swedes and Sweden, from the demonym lexicon
+        "Ferry\n\nSweden opened the route. Swedes will pay less. Sweden said so.\n",
+        # the same name twice in one run: a compound name
+        "Appointment\n\nHassan Hasan was named. Hasan said he was honoured. Hasan starts today.\n",
+        # a mononym beside someone's given name
+        "Awards\n\nJennifer Okoro won twice. Jennifer Okoro thanked fans. Singer Jenifer also won.\n",
+    ],
+)
+def test_quiet_cases(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_acronym_mismatch_fix_and_related_definition() -> None:
+    text = "Charges rise\n\nThe Lake Tarnow Water Board (LTWB) raised charges. The LWTB said costs doubled.\n"
+    (finding,) = _names(text, "names/acronym-mismatch")
+    assert text[finding.span.start : finding.span.end] == "LWTB"
+    assert finding.replacements == ("LTWB",)
+    assert [text[s.start : s.end] for s in finding.related] == ["LTWB"]
+
+
+def test_first_reference_suggests_the_full_name_without_a_fix() -> None:
+    text = "Vote fair\n\nMr Okafor said the vote was fair.\n\nThe leader, Daniel Okafor, was re-elected.\n"
+    (finding,) = _names(text, "names/first-reference")
+    assert finding.severity is Severity.INFO
+    assert finding.fix is None
+    assert finding.suggestions == ("Daniel Okafor",)
+    assert text[finding.related[0].start : finding.related[0].end] == "Daniel Okafor"
+
+
+def test_first_reference_ignores_organisations_named_like_people() -> None:
+    text = "Deal\n\nThe House voted on Monday.\n\nThe White House said the bill would be signed.\n"
+    assert _names(text, "names/first-reference") == []
+
+
+@pytest.mark.skipif(not SEED_STORY.exists(), reason="needs ../shared/seed (not in a fresh clone)")
+def test_seed_story_has_no_names_findings() -> None:
+    text = SEED_STORY.read_text(encoding="utf-8")
+    assert [f for f in lint_text(text, select=["names"])] == []
+
+
+def test_skeleton_forgets_transliteration() -> None:
+    assert skeleton("Brandmann") == skeleton("Brandman")
+    assert skeleton("Raphaelsen") == skeleton("Rafaelsen")
+    assert skeleton("Dunmoryn") == skeleton("Dunmorin")
+    assert skeleton("Müller") == skeleton("Muller")
+    assert skeleton("Greenspan") != skeleton("Greenspun")
+
+
+def test_inflections() -> None:
+    data = _builtin_data()
+    assert is_inflection("syria", "syrian", data)
+    assert is_inflection("ukraine", "ukrainian", data)
+    assert is_inflection("britain", "british", data)
+    assert not is_inflection("sturgeon", "sturgeonn", data)  # a doubled last letter is a slip
+    assert not is_inflection("house", "housi", data)
+
+
+def test_lexicon_errors_name_file_and_line() -> None:
+    raw = 'kind = "lexicon"\nrule = "names"\n\n[entries]\ntitles = ["Mr"]\nhonorifics = ["Sir"]\n'
+    (lexicon,) = parse_rule_file("house/names.toml", raw).lexicons
+    with pytest.raises(RuleFileError, match=r"^house/names\.toml:6: unknown names lexicon key 'honorifics'"):
+        parse_name_lexicons([lexicon])
+    raw = 'kind = "lexicon"\nrule = "names"\n\n[entries]\ndemonyms = [["Wales"]]\n'
+    (lexicon,) = parse_rule_file("house/places.toml", raw).lexicons
+    with pytest.raises(RuleFileError, match=r"^house/places\.toml:5: .*at least two words"):
+        parse_name_lexicons([lexicon])
+
+
+def test_bad_user_lexicon_is_a_one_line_error(tmp_path: Path) -> None:
+    rules = tmp_path / "house"
+    rules.mkdir()
+    (rules / "names.toml").write_text('kind = "lexicon"\nrule = "names"\n\n[entries]\ntitles = "Mr"\n', encoding="utf-8")
+    (tmp_path / "copylint.toml").write_text('rule_dirs = ["house"]\n', encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    result = run_cli(["check", str(story), "--config", str(tmp_path / "copylint.toml")])
+    assert result.code == 2
+    assert "names.toml:5: entries.titles must be a list" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_user_lexicon_extends_the_rule() -> None:
+    raw = 'kind = "lexicon"\nrule = "names"\n\n[entries]\nacronym_alternates = [["LTWB", "LWTB"]]\n'
+    extra = parse_rule_file("house/acronyms.toml", raw).lexicons
+    rule = AcronymMismatch()
+    builtin = tuple(lex for lex in load_builtin().lexicons if lex.rule.startswith("names"))
+    state = rule.prepare(PrepareInput({}, frozenset(), builtin + extra))
+    text = "Charges rise\n\nThe Lake Tarnow Water Board (LTWB) raised charges. The LWTB said costs doubled.\n"
+    (document,) = plaintext.parse(text, "test")
+    assert list(rule.check(document, RuleContext(Severity.WARNING, state=state))) == []
+
+
+def test_rule_works_without_lexicons() -> None:
+    rule = InconsistentSpelling()
+    state = rule.prepare(PrepareInput({}, frozenset(), ()))
+    (document,) = plaintext.parse(STORY, "test")
+    (finding,) = rule.check(document, RuleContext(Severity.WARNING, state=state))
+    assert finding.replacements == ("Treharne",)
+
+
+def test_frequencies_are_cached(tmp_path: Path) -> None:
+    first = EnglishFrequencies(cache_dir=tmp_path)
+    assert first.is_common("many")
+    assert not first.is_common("treharne")
+    assert first.zipf("the") > 7
+    assert first.zipf("qzxwvt") == 0.0
+    assert 1.0 < first.zipf("greenspan") < 3.0  # found only in the large list
+    assert list(tmp_path.glob("names-zipf-*.marshal"))
+    second = EnglishFrequencies(cache_dir=tmp_path)
+    assert second.zipf("greenspan") == first.zipf("greenspan")
