@@ -154,6 +154,8 @@ class Run:
     next_word: str  # the casefolded word right after the run, if any ("said")
     joined_after: bool  # a hyphen or slash glues the run to the next word ("Abbas-led")
     headline: bool
+    initial: str = ""  # a given name written as an initial ("M Horan", "J. Okafor"), casefolded
+    determiner: bool = False  # "the Okafor report": the name is used as a modifier
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -182,6 +184,7 @@ _UPPER = _uppercase_class()
 _WORD_PATTERN = rf"{_UPPER}[^\W_]*(?:['’][^\W\d_]+)*"
 _INITIALS_PATTERN = rf"{_UPPER}\.(?:{_UPPER}\.)*"
 _ITEM = re.compile(rf"{_INITIALS_PATTERN}|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+_DETERMINER_BEFORE = re.compile(r"(?<![^\W\d_])(?:[Tt]he|an?)[ \u00a0]$")
 _AFTER = re.compile(r"([-‐‑/])|[ \u00a0]+([^\W\d_]+)")
 
 
@@ -262,8 +265,12 @@ class RunFinder:
         run_titles: list[str] = []
         words: list[NameWord] = []
         run_index = len(runs)
+        initial = ""
         for position, (word, start, _end) in enumerate(members):
             folded = word.casefold().rstrip(".")
+            if not words and len(folded) == 1 and folded.isalpha():
+                initial = folded
+                continue
             if folded in titles and named:
                 if not words:
                     run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
@@ -274,6 +281,9 @@ class RunFinder:
             key = form.casefold()
             if key in self.data.not_names or not form.replace("'", "").replace("’", "").isalpha():
                 continue
+            apostrophe = max(form.find("'"), form.find("’"))
+            if apostrophe > 1:
+                continue  # "We’re", "Can't": a contraction, not a name like O'Brien
             words.append(NameWord(key, form, start, start + len(form), run_index, weak and position == 0))
         if not words and not run_titles:
             return
@@ -281,8 +291,20 @@ class RunFinder:
         after = _AFTER.match(text, end, block.span.end)
         joined_after = bool(after and after.group(1))
         next_word = after.group(2).casefold() if after and after.group(2) else ""
+        determiner = _DETERMINER_BEFORE.search(text, max(block.span.start, members[0][1] - 5), members[0][1]) is not None
         runs.append(
-            Run(tuple(words), tuple(run_titles), members[0][1], end, block.index, next_word, joined_after, block.is_headline)
+            Run(
+                tuple(words),
+                tuple(run_titles),
+                members[0][1],
+                end,
+                block.index,
+                next_word,
+                joined_after,
+                block.is_headline,
+                initial,
+                determiner,
+            )
         )
 
 
@@ -543,7 +565,11 @@ def _gender(run: Run, data: NameData) -> str:
 def _neighbour(word: NameWord, runs: Sequence[Run], state: NamesState) -> str:
     """The name word that identifies whose name ``word`` is: the given name before it, else the one after it."""
     run = runs[word.run]
-    if run.headline or len(run.words) < 2:
+    if run.headline:
+        return ""
+    if run.initial and run.words[0] is word:
+        return run.initial  # "M Horan"
+    if len(run.words) < 2:
         return ""
     words = run.words
     index = words.index(word)
@@ -559,6 +585,8 @@ def _alike(a: str, b: str, spelling: Spelling, data: NameData) -> bool:
     """True if two neighbouring words may be the same word (equal, inflected, or one slip apart)."""
     if a == b or is_inflection(a, b, data):
         return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]  # an initial and a given name: "M Horan", "Marcus Horan"
     return min(len(a), len(b)) >= 4 and spelling.distance(a, b) <= 1
 
 
@@ -704,9 +732,15 @@ class InconsistentSpelling(BaseRule):
         shared = bool(mine) and any(_alike(mine, other, state.spelling, data) for other in theirs)
         if frequencies.is_common(variant) and not (shared and frequencies.zipf(variant) + 1 < frequencies.zipf(reference)):
             return "variant is a common word"  # a word of its own (Iran beside Iraq, Many beside Mann)
+        if not shared and frequencies.is_common(reference) and frequencies.zipf(variant) >= ATTESTED_ZIPF:
+            return "a word and a name"  # "Liffe" beside "Life": a rare name that happens to be near a word
         if mine and theirs and not shared and frequencies.zipf(variant) >= ATTESTED_ZIPF:
             return "different neighbours"  # "Mary Smyth" beside "John Smith": two people, both real names
-        if not mine and all(len(runs[w.run].words) > 1 and runs[w.run].words[0] is w for w in references):
+        if (
+            not mine
+            and all(len(runs[w.run].words) > 1 and runs[w.run].words[0] is w for w in references)
+            and frequencies.zipf(variant) >= ATTESTED_ZIPF
+        ):
             return "reference is a given name"  # "Jenifer" alone beside "Jennifer Okoro": a mononym, not a slip
         gender = _gender(run, data)
         if gender and any(_gender(runs[w.run], data) not in ("", gender) for w in references):
@@ -878,12 +912,12 @@ class FirstReference(BaseRule):
                 continue  # "Okafor-led", "Okafor/Mensah"
             if any(t in personal for t in run.titles):
                 person.add(surname)
-            if len(run.words) > 1:
+            if len(run.words) > 1 and " " in document.text[run.words[-2].end : run.words[-1].start]:
                 if len(run.words) <= 3 and run.next_word in data.reporting_verbs:
                     person.add(surname)  # "Daniel Okafor said"
                 first_full.setdefault(surname, run)
-            elif surname not in first_full:
-                first_lone.setdefault(surname, run)
+            elif surname not in first_full and len(run.words) == 1 and not run.determiner:
+                first_lone.setdefault(surname, run)  # not "the Okafor report": that names no one yet
         frequencies = state.frequencies
         for surname, lone in first_lone.items():
             full = first_full.get(surname)
