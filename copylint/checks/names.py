@@ -261,6 +261,9 @@ class RunFinder:
         if weak and len(members) > 1 and first not in titles and (first in lower or common.get(first, 0.0) >= FUNCTION_WORD_ZIPF):
             members = members[1:]  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
             weak = False
+        if len(members) > 2 and first not in titles and members[1][0].casefold().rstrip(".") in titles:
+            members = members[1:]  # "Despite Mr Okafor": no name has a title inside it
+            weak = False
         named = sum(1 for m in members if m[0][0].isupper() and m[0].casefold().rstrip(".") not in titles)
         run_titles: list[str] = []
         words: list[NameWord] = []
@@ -916,7 +919,7 @@ class FirstReference(BaseRule):
                 if len(run.words) <= 3 and run.next_word in data.reporting_verbs:
                     person.add(surname)  # "Daniel Okafor said"
                 first_full.setdefault(surname, run)
-            elif surname not in first_full and len(run.words) == 1 and not run.determiner:
+            elif surname not in first_full and len(run.words) == 1 and not run.determiner and run.next_word not in data.kinship:
                 first_lone.setdefault(surname, run)  # not "the Okafor report": that names no one yet
         frequencies = state.frequencies
         for surname, lone in first_lone.items():
