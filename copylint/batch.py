@@ -32,6 +32,15 @@ if TYPE_CHECKING:
     from copylint.rule import Rule
     from copylint.ruleset import RuleSet
 
+# Linted once in the parent before the workers fork, so that data the rules load lazily (dictionaries,
+# n-gram tables) is loaded once and shared copy-on-write instead of once per worker.
+WARM_UP = json.dumps(
+    {
+        "headline": "Wend council backs the the ferry plan",
+        "body_text": "Mayor Ina Dorrow of Wend said on Tuesday that 1,200 residents, or 12 per cent, had signed the "
+        "petiton.\nDorrow said their was no need for a second vote in March; the Wend Ferry Co. agreed.",
+    }
+).encode()
 CHUNK_LINES = 32
 CHUNK_BYTES = 512 * 1024
 IN_FLIGHT_PER_JOB = 3
@@ -485,6 +494,9 @@ def _pool(jobs: int, job: Job) -> Any:
     """A process pool whose workers inherit ``job`` by forking (None where fork is unavailable: run in-process)."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    import gc
+
+    gc.freeze()  # the workers' collectors then leave the inherited objects (and their pages) alone
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(job,))
 
 
@@ -675,7 +687,7 @@ def run_batch(
             label = str(path)
             ruleset = ruleset_for(path)
             job = Job(ruleset, fields, frozenset(allowed), label)
-            lint_line(job, 1, b'{"headline": "Warm-up", "body_text": "Lazily loaded rule data is read once, before forking."}')
+            lint_line(job, 1, WARM_UP)
             archive = Archive(path, label)
             if gates.changed is not None:
                 archive.changed = gates.changed.lines_for(label)

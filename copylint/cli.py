@@ -9,11 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from copylint import __version__
 from copylint.backends import BackendRequest, Backends, catalogue
-from copylint.changes import Baseline, ChangedLines, only_changed
 from copylint.config import FAIL_ON_CHOICES, Config, find_config_file, load_config_file
 from copylint.engine import FileResult, lint_documents
 from copylint.errors import CopylintError, InputError, UsageError
@@ -25,6 +24,9 @@ from copylint.output import FORMATTERS, Report, render
 from copylint.rule import Category, Rule
 from copylint.ruleset import RuleSet, all_rules, build_ruleset, load_rule_data
 from copylint.sources import SourceText, decode, read_source, write_atomic
+
+if TYPE_CHECKING:
+    from copylint.changes import Baseline, ChangedLines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "rules", "explain")
@@ -322,6 +324,10 @@ class _Gates:
     def from_args(cls, args: argparse.Namespace) -> _Gates:
         if args.update_baseline and not args.baseline:
             raise UsageError("--update-baseline needs --baseline FILE")
+        if not (args.changed_since or args.baseline):
+            return cls()
+        from copylint.changes import Baseline, ChangedLines  # only when asked for: git and json cost start-up time
+
         changed = ChangedLines.since(args.changed_since) if args.changed_since else None
         baseline = None
         if args.baseline:
@@ -337,6 +343,8 @@ class _Gates:
         """``lint`` keeping only findings on changed lines (so fixes, too, touch only changed lines)."""
         if self.changed is None:
             return lint
+        from copylint.changes import only_changed
+
         ranges = self.changed.lines_for(label) if label != "-" else None
         return lambda text: only_changed(lint(text), text, ranges)
 
