@@ -402,15 +402,18 @@ class _Article:
 
 def _tail_fits(cue: Cue, tail: str) -> bool:
     """Does the text after the cue look like link text of the cue's kind?"""
-    bare = tail.strip(_TRAILING_MARKS)
     if cue.tail is Tail.NONE:
-        return not bare
+        return not tail.strip(_TRAILING_MARKS)
+    # Keep a closing full stop: it is what tells a sentence from a headline.
+    bare = tail.strip().lstrip(":;,-–—|»›>").rstrip(" \t\u00a0→»›>|*").strip()
     words = bare.split()
     if len(words) > cue.max_words:
         return False
     if cue.tail is Tail.ANY:
         return True
-    if not words or not _ends_open(bare) or len(split_sentences(bare)) > 1:
+    if not words:
+        return True  # the cue alone ("Watch the video", "More from")
+    if not _ends_open(bare) or len(split_sentences(bare)) > 1:
         return False
     first = next((c for c in bare if c.isalnum()), "")
     if not (first.isupper() or first.isdigit()):
@@ -444,6 +447,14 @@ def _block_deletion(document: Document, block: Block) -> Span:
         if source_map is None or source_map.exact(span):
             return span
     return block.span
+
+
+def _deletable(document: Document, preferred: Span, fallback: Span) -> Span:
+    """``preferred`` if a fix there would touch only verbatim source text, else ``fallback``."""
+    source_map = document.source_map
+    if source_map is None or source_map.exact(preferred):
+        return preferred
+    return fallback
 
 
 def _candidates(text: str, cues: CueSet) -> Iterator[tuple[int, int]]:
@@ -533,7 +544,8 @@ def _self_contained(document: Document, block: Block, cues: CueSet) -> Iterator[
                 cut_start -= 1
             elif cut_end < len(text) and text[cut_end] in " \t\u00a0":
                 cut_end += 1
-            yield PromoMatch(Span(base + start, base + end), m.group(), Span(base + cut_start, base + cut_end), False)
+            span = Span(base + start, base + end)
+            yield PromoMatch(span, m.group(), _deletable(document, Span(base + cut_start, base + cut_end), span), False)
             break
 
 
@@ -550,7 +562,12 @@ def _match_start(
     for cue in cues.start_cues:
         if not _possible(cue, snippet):
             continue
-        found = cue.pattern.get().match(text, cue_start)
+        pattern = cue.pattern.get()
+        found = pattern.match(text, cue_start)
+        if found is not None and cue.tail is Tail.NONE and text[found.end() : end].strip(_TRAILING_MARKS):
+            # A shorter alternative matched first ("share" for "share this"): try the whole fragment.
+            stop = cue_start + len(text[cue_start:end].rstrip(_TRAILING_MARKS))
+            found = pattern.fullmatch(text, cue_start, stop) or found
         if found is None or not _written_as(found.group(), cue.case):
             continue
         tail = text[found.end() : end]
@@ -560,7 +577,8 @@ def _match_start(
             continue
         if cut < 0:
             return PromoMatch(block.span, found.group(), _block_deletion(document, block), True)
-        return PromoMatch(Span(base + cue_start, base + end), found.group(), Span(base + cut, base + end), False)
+        span = Span(base + cue_start, base + end)
+        return PromoMatch(span, found.group(), _deletable(document, Span(base + cut, base + end), span), False)
     return None
 
 

@@ -1,0 +1,322 @@
+"""The promo/... family: cues as data, structural evidence, deletion fixes, lexicon validation and the cue cache.
+
+Every text here is invented (towns, people and headlines included); fixture files with more cases live in
+tests/fixtures/rules/promo/.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from copylint.checks.promo import PROMO_RULES, compile_cues, cue_prefixes, find_promos
+from copylint.config import Config
+from copylint.document import LineIndex
+from copylint.errors import RuleFileError
+from copylint.finding import Applicability
+from copylint.fixes import allowed_applicabilities, apply_edits, fix_until_stable
+from copylint.formats import plaintext
+from copylint.loader import Lexicon, builtin_rules_root
+from copylint.rule import DOC_SECTIONS
+from copylint.ruleset import build_ruleset
+
+from .conftest import lint_text, run_cli
+
+PROMO_DIR = Path(builtin_rules_root()) / "promo"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wire_story.txt"
+
+STORY = (
+    "Floodwater cuts off Kellan Isle\n"
+    "\n"
+    "Floodwater cut off Kellan Isle on Sunday after the river Amsel burst its banks, the coastguard said.\n"
+    "\n"
+    "About 400 residents were without power, according to Valdoro county officials.\n"
+    "\n"
+    "Read  Ferry operator raises fares for winter crossings\n"
+    "\n"
+    "\u201cWe are moving generators across as fast as we can,\u201d county spokeswoman Mira Tal said.\n"
+    "\n"
+    "By: Valdoro Press\n"
+)
+
+
+def promo_findings(text: str) -> list:  # type: ignore[type-arg]
+    """Findings of the whole promo family on ``text``."""
+    return [f for f in lint_text(text, select=["promo"]) if f.category == "promo"]
+
+
+def flagged(text: str) -> list[tuple[str, str]]:
+    """(rule, flagged text) pairs."""
+    return [(f.rule, text[f.span.start : f.span.end]) for f in promo_findings(text)]
+
+
+def unsafe_fix(text: str) -> str:
+    """``text`` after applying every promo fix, unsafe ones included, until it settles."""
+
+    def lint(current: str) -> list:  # type: ignore[type-arg]
+        return promo_findings(current)
+
+    return fix_until_stable(text, lint, allowed_applicabilities(unsafe=True)).text
+
+
+# --- the motivating case ---------------------------------------------------------------------------------
+
+
+def test_read_plus_unrelated_headline_is_the_only_promo_and_is_deleted_with_its_blank_line() -> None:
+    findings = promo_findings(STORY)
+    assert [(f.rule, STORY[f.span.start : f.span.end]) for f in findings] == [
+        ("promo/read-more", "Read  Ferry operator raises fares for winter crossings")
+    ]
+    finding = findings[0]
+    assert LineIndex(STORY).position(finding.span.start) == (7, 1)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    fixed = apply_edits(STORY, finding.fix.edits)
+    assert fixed == STORY.replace("Read  Ferry operator raises fares for winter crossings\n\n", "")
+    assert "\n\n\n" not in fixed
+
+
+def test_safe_fixes_alone_leave_the_promo_in_place() -> None:
+    outcome = fix_until_stable(STORY, promo_findings, allowed_applicabilities(unsafe=False))
+    assert outcome.text == STORY
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed (not in a fresh clone)")
+def test_seed_story_read_paragraph_is_flagged_and_nothing_else() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    findings = promo_findings(text)
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.rule == "promo/read-more"
+    assert text[finding.span.start : finding.span.end].startswith("Read")
+    block = text[finding.span.start : finding.span.end]
+    assert finding.fix is not None
+    fixed = apply_edits(text, finding.fix.edits)
+    assert block not in fixed and "\n\n\n" not in fixed
+    assert len(fixed) == len(text) - len(block) - 2
+
+
+# --- placements and fixes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("glue", "deleted"),
+    [(" ", " READ MORE: Ferry operator raises fares"), ("", "READ MORE: Ferry operator raises fares")],
+)
+def test_fragment_glued_to_a_paragraph_is_cut_with_the_space_before_it(glue: str, deleted: str) -> None:
+    text = f"Floodwater cuts off Kellan Isle\n\nThe coastguard said the river rose.{glue}READ MORE: Ferry operator raises fares\n"
+    findings = promo_findings(text)
+    assert [(f.rule, text[f.span.start : f.span.end]) for f in findings] == [
+        ("promo/read-more", "READ MORE: Ferry operator raises fares")
+    ]
+    assert findings[0].message.endswith("delete the fragment")
+    assert unsafe_fix(text) == text.replace(deleted, "")
+
+
+def test_last_paragraph_goes_with_the_blank_line_before_it() -> None:
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday.\n\nSign up for our morning briefing\n"
+    assert flagged(text) == [("promo/newsletter", "Sign up for our morning briefing")]
+    assert unsafe_fix(text) == "Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday.\n"
+
+
+def test_parenthesised_credit_mid_paragraph_is_cut_alone() -> None:
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose. (Photo by Ana Ruiz/Valdoro Press) Crews arrived at dawn.\n"
+    assert flagged(text) == [("promo/image-credit", "(Photo by Ana Ruiz/Valdoro Press)")]
+    assert unsafe_fix(text) == "Floodwater cuts off Kellan Isle\n\nThe river rose. Crews arrived at dawn.\n"
+
+
+def test_two_promos_in_a_row_both_go_and_the_text_settles() -> None:
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nAdvertisement\n\nRelated Stories\n\nCrews arrived at dawn.\n"
+    assert flagged(text) == [("promo/advert", "Advertisement"), ("promo/read-more", "Related Stories")]
+    assert unsafe_fix(text) == "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nCrews arrived at dawn.\n"
+
+
+def test_headline_is_never_flagged() -> None:
+    assert flagged("Watch: tall ships sail into Port Amsel\n\nThe regatta opened on Saturday.\n") == []
+
+
+# --- look-alikes that must stay clean ---------------------------------------------------------------------
+
+LOOK_ALIKES = [
+    "\u201cRead the full report on the ministry's website,\u201d the minister told reporters.",
+    "Read the full report on the ministry's website.",
+    "Watch officials say the vote will be close.",
+    "Watch what happens when the tide turns, the harbour master warned.",
+    "Sign up for the evening course closes on Friday, the college said.",
+    "Sign-up for the allotment scheme opens in May.",
+    "Subscribers to the service rose 4 percent in the quarter.",
+    "Read, a former miner, said the pit would close. Read said talks would resume on Monday.",
+    "Related firms reported a profit of 9.4 million crowns.",
+    "Related parties' loans 4.2 mln vs 1.8 mln",
+    "Video rental shops in Valdoro closed last year.",
+    "Share trading in Valdoro Mills resumes on Thursday.",
+    "Listen to the whole interview on the county radio website.",
+    "Click on the map to see each polling station, the page says.",
+    "More than 40 people were hurt. Most read the warning too late.",
+    "Follow-up talks are due in June. Following the vote, the council adjourned.",
+    "Advertising revenue rose 5 percent. Sponsored by the council, the fair drew 4,000 visitors.",
+    "The photo by Ana Ruiz won a regional prize. The mayor (pictured) cut the ribbon.",
+    "Top stories this week included the flood in Valdoro.",
+    "In pictures, the damage looks worse than it is, the mayor said.",
+    "\u201cWatch: they will fold,\u201d he said. \u201cSubscribe to that theory if you like.\u201d",
+]
+
+
+@pytest.mark.parametrize("paragraph", LOOK_ALIKES)
+def test_real_sentences_that_look_like_cues_stay_clean(paragraph: str) -> None:
+    own = f"Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday.\n\n{paragraph}\n"
+    glued = f"Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday. {paragraph}\n"
+    assert flagged(own) == []
+    assert flagged(glued) == []
+
+
+def test_bare_read_needs_a_headline_about_something_else() -> None:
+    # The same words as the story: more likely a sentence fragment about it than a link to another story.
+    text = (
+        "Ferry fares rise on Kellan Isle\n\nThe ferry operator raised fares on Kellan Isle.\n\n"
+        "Read Ferry fares rise on Kellan Isle\n"
+    )
+    assert flagged(text) == []
+    other = text.replace("Read Ferry fares rise on Kellan Isle", "Read Valdoro mill to hire 40 workers")
+    assert flagged(other) == [("promo/read-more", "Read Valdoro mill to hire 40 workers")]
+
+
+def test_headline_tail_must_not_end_like_a_sentence() -> None:
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nRead Valdoro mill hires 40 workers.\n"
+    assert flagged(text) == []
+    assert flagged(text.replace("workers.", "workers in the U.S.")) == [
+        ("promo/read-more", "Read Valdoro mill hires 40 workers in the U.S.")
+    ]
+
+
+# --- the data ----------------------------------------------------------------------------------------------
+
+
+def _bundled_entries() -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    entries = []
+    for path in sorted(PROMO_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries.extend((data["rule"], entry) for entry in data["entries"])
+    return entries
+
+
+@pytest.mark.parametrize(("rule_id", "entry"), _bundled_entries(), ids=lambda v: v if isinstance(v, str) else v["cue"][:30])
+def test_every_bundled_cue_example_is_flagged_by_its_rule(rule_id: str, entry: dict) -> None:  # type: ignore[type-arg]
+    example = entry["example"]
+    assert example, "every bundled cue needs an example"
+    own = f"Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday.\n\n{example}\n\nCrews arrived at dawn.\n"
+    assert rule_id in {f.rule for f in promo_findings(own)}
+    if not entry.get("anywhere"):
+        glued = f"Floodwater cuts off Kellan Isle\n\nThe river rose on Sunday. {example}\n"
+        assert rule_id in {f.rule for f in promo_findings(glued)}
+
+
+def test_every_promo_rule_has_a_lexicon_and_full_docs() -> None:
+    rules_with_data = {tomllib.loads(p.read_text(encoding="utf-8"))["rule"] for p in PROMO_DIR.glob("*.toml")}
+    assert rules_with_data == {rule.id for rule in PROMO_RULES}
+    for rule in PROMO_RULES:
+        assert rule.doc.missing_sections() == [], rule.id
+        assert all(getattr(rule.doc, name).strip() for name in DOC_SECTIONS)
+
+
+def _lexicon(entries: object, raw: str = "") -> Lexicon:
+    return Lexicon("promo/read-more", "house/promo.toml", entries, raw)
+
+
+@pytest.mark.parametrize(
+    ("entries", "raw", "message"),
+    [
+        ({"cue": "x"}, "entries = 1", "house/promo.toml:1: 'entries' must be an array of tables"),
+        (
+            [{"cue": "read on", "colour": "red"}],
+            'kind = "lexicon"\ncue = "read on"',
+            "house/promo.toml:2: unknown promo entry key(s): colour",
+        ),
+        ([{"cue": "read (on"}], 'kind = "lexicon"\n\ncue = "read (on"', "house/promo.toml:3: invalid regular expression"),
+        (
+            [{"cue": "read on", "tail": "long"}],
+            'cue = "read on"\ntail = "long"',
+            "house/promo.toml:2: 'tail' must be one of none, title",
+        ),
+        (
+            [{"cue": "read on", "case": "odd"}],
+            'cue = "read on"\ncase = "odd"',
+            "house/promo.toml:2: 'case' must be one of any, capital",
+        ),
+        ([{"cue": "read on", "max_words": -1}], 'cue = "read on"', "house/promo.toml:1: 'max_words' must be a whole number"),
+        ([{"cue": "(on)", "anywhere": True, "tail": "any"}], 'cue = "(on)"', "house/promo.toml:1: an 'anywhere' cue"),
+        ([{"cue": "x?"}], 'cue = "x?"', "house/promo.toml:1: cue 'x?' matches empty text"),
+        ([{"tail": "any"}], "[[entries]]", "house/promo.toml:1: promo entry needs 'cue'"),
+    ],
+)
+def test_bad_lexicon_entries_are_reported_with_path_and_line(entries: object, raw: str, message: str) -> None:
+    with pytest.raises(RuleFileError) as caught:
+        compile_cues((_lexicon(entries, raw),), use_cache=False)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_desk_can_add_cues_in_its_own_rule_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "house"
+    folder.mkdir()
+    (folder / "promo.toml").write_text(
+        'kind = "lexicon"\nrule = "promo/read-more"\n\n[[entries]]\ncue = \'lire aussi\'\ntail = "any"\n', encoding="utf-8"
+    )
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nLire aussi : Le port de Valdoro rouvre\n"
+    ruleset = build_ruleset(Config(select=("promo/read-more",), rule_dirs=(folder,)))
+    document = plaintext.parse(text, "t")[0]
+    active = ruleset.active[0]
+    found = list(active.rule.check(document, active.context))
+    assert [text[f.span.start : f.span.end] for f in found] == ["Lire aussi : Le port de Valdoro rouvre"]
+
+
+def test_prefixes_are_derived_from_the_cue_patterns() -> None:
+    cues = compile_cues((_lexicon([{"cue": "read more"}, {"cue": "(?:related|more) stories"}]),), use_cache=False)
+    assert cues.cues[0].prefixes == ("read mor",)
+    assert cues.cues[1].prefixes == ("more sto", "related")
+    lexicon = _lexicon([{"cue": "[«»] ?lire aussi", "tail": "any"}])
+    assert cue_prefixes(compile_cues((lexicon,), use_cache=False).cues[0].pattern.get()) is None
+
+
+def test_cues_without_a_literal_prefix_still_match_through_the_slow_path() -> None:
+    cues = compile_cues((_lexicon([{"cue": "[«»] ?lire aussi", "tail": "any", "case": "any"}]),), use_cache=False)
+    assert cues.head is None and cues.slow_starts is not None
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose. « lire aussi : Le port rouvre\n"
+    document = plaintext.parse(text, "t")[0]
+    assert [text[p.span.start : p.span.end] for p in find_promos(document, cues)] == ["« lire aussi : Le port rouvre"]
+
+
+def test_prefixes_are_cached_per_set_of_cues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COPYLINT_CACHE_DIR", str(tmp_path))
+    lexicon = _lexicon([{"cue": "read more", "tail": "any"}, {"cue": "related\\s*:", "tail": "any"}])
+    first = compile_cues((lexicon,))
+    written = list(tmp_path.glob("promo-*.json"))
+    assert len(written) == 1
+    assert json.loads(written[0].read_text(encoding="utf-8")) == [["read mor"], ["related", "related:"]]
+    again = compile_cues((lexicon,))
+    assert [c.prefixes for c in again.cues] == [c.prefixes for c in first.cues]
+    written[0].write_text("not json", encoding="utf-8")  # a damaged cache is rebuilt, never trusted
+    assert [c.prefixes for c in compile_cues((lexicon,)).cues] == [c.prefixes for c in first.cues]
+    assert json.loads(written[0].read_text(encoding="utf-8")) == [["read mor"], ["related", "related:"]]
+
+
+# --- the command line --------------------------------------------------------------------------------------
+
+
+def test_cli_reports_and_unsafe_fix_removes_the_promo(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(STORY, encoding="utf-8")
+    result = run_cli(["check", "--select", "promo", str(path)])
+    assert result.code == 1
+    assert f"{path}:7:1: warning [promo/read-more]" in result.out
+    fixed = run_cli(["check", "--select", "promo", "--fix", "--unsafe-fixes", str(path)])
+    assert fixed.code == 0
+    assert path.read_text(encoding="utf-8") == STORY.replace("Read  Ferry operator raises fares for winter crossings\n\n", "")
+
+
+def test_explain_shows_every_section() -> None:
+    result = run_cli(["explain", "promo/watch-video"])
+    assert result.code == 0
+    for heading in ("What it does", "Why it matters", "Example", "Use instead", "Fix safety"):
+        assert heading in result.out
