@@ -390,3 +390,23 @@ def test_formats_are_chosen_by_extension() -> None:
         "text",
     ]
     assert set(FORMAT_BY_NAME) >= {"text", "markdown", "html", "json", "jsonl", "xml"}
+
+
+def test_markdown_wrapped_lines_keep_their_line_break_so_fixes_may_span_it() -> None:
+    document = markdown.parse("# Ferry\n\nThe council said the\nthe bridge.\n\n> Quoted the\n> the line.\n", "a.md")[0]
+    assert [b.text for b in document.blocks[1:]] == ["The council said the\nthe bridge.", "Quoted the\nthe line."]
+    wrapped = document.text.index("the\nthe")
+    quoted = document.text.index("the\nthe", wrapped + 1)
+    assert document.source_map.exact(Span(wrapped, wrapped + 7))  # a plain line break is verbatim source
+    assert not document.source_map.exact(Span(quoted, quoted + 7))  # the "> " marker is not in the text
+
+
+def test_html_page_with_article_checks_only_the_article() -> None:
+    page = (
+        "<html><head><title>Wend  votes</title></head><body><header>Menu the the</header>"
+        "<article><header><h1>Wend votes</h1></header><p>Body &amp; text.</p>"
+        "<aside>Read more: the the</aside><table><tr><td>x  y</td></tr></table></article>"
+        "<footer>Wend Post</footer></body></html>"
+    )
+    document = html_format.parse(page, "a.html")[0]
+    assert [(b.role, b.text) for b in document.blocks] == [("headline", "Wend votes"), ("paragraph", "Body & text.")]

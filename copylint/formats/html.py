@@ -21,8 +21,10 @@ BLOCK_TAGS = frozenset(
     "h1 h2 h3 h4 h5 h6 header hgroup hr html li main ol p section summary table tbody td tfoot th thead tr ul".split()
 )
 SKIP_TAGS = frozenset(
-    "script style noscript template code pre kbd samp var svg math textarea select button iframe object nav".split()
+    "script style noscript template code pre kbd samp var svg math textarea select button iframe object nav aside footer form "
+    "table".split()
 )
+_ARTICLE = re.compile(r"<article[\s>]", re.IGNORECASE)
 _REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9.\-]*;?)")
 
 
@@ -43,6 +45,13 @@ class _Extractor(HTMLParser):
         self.builder = PieceBuilder("paragraph")
         self.tag = ""
         self.skip: list[str] = []
+        # A page with <article> elements: only their text (and the <title>) is copy; the rest is page furniture.
+        self.article_only = _ARTICLE.search(source) is not None
+        self.article_depth = 0
+
+    @property
+    def _outside(self) -> bool:
+        return bool(self.skip) or (self.article_only and not self.article_depth and self.tag != "title")
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -61,6 +70,7 @@ class _Extractor(HTMLParser):
         elif self.skip:
             return
         elif tag in BLOCK_TAGS or tag == "title":
+            self.article_depth += tag == "article"
             self._flush(tag)
         elif tag == "br":
             self.builder.gap("\n")
@@ -85,13 +95,14 @@ class _Extractor(HTMLParser):
             return
         if tag in BLOCK_TAGS or tag == "title":
             self._flush()
+            self.article_depth -= tag == "article" and self.article_depth > 0
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
+        if not self._outside:
             self.builder.verbatim(self._offset(), data)
 
     def _reference(self) -> None:
-        if self.skip:
+        if self._outside:
             return
         start = self._offset()
         match = _REFERENCE.match(self.source, start)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SOFT_BREAK = re.compile(r"[ \t]?(?:\r\n|\r|\n)[ \t]*(?![ \t>])")
 
 
 @cache
@@ -100,6 +101,11 @@ class _Inline:
                 if position >= 0:
                     self.builder.decoded(position, position + len(token.markup), token.content)
                     self.cursor = position + len(token.markup)
+            elif kind == "softbreak" and (plain := _SOFT_BREAK.match(self.source, self.cursor, self.limit)):
+                # A plain line break (no quote marker or list indent to step over) is kept as it is, so that
+                # a fix may span it, e.g. a word doubled across a hard-wrapped line.
+                self.builder.verbatim(self.cursor, plain.group())
+                self.cursor = plain.end()
             elif kind in ("softbreak", "hardbreak"):
                 newline = _NEWLINE.search(self.source, self.cursor, self.limit)
                 if newline is not None:
