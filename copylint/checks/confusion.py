@@ -24,6 +24,7 @@ _JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
 # Marks after which the next word starts a sentence or clause and may carry a capital.
 _OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
+_CAPITAL, _CUE, _MODEL = 1, 2, 4  # how a written token is checked (see ConfusionState.classify)
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
 _CUE_KEYS = frozenset({"written", "intended", "next"})
 
@@ -83,6 +84,9 @@ class ConfusionState:
     _model: NgramModel | None = None
     _words: dict[str, _WordInfo | None] = field(default_factory=dict)
     _sides: dict[tuple[int, tuple[int, ...], bool], tuple[tuple[float, ...], tuple[bool, ...]]] = field(default_factory=dict)
+    _classes: dict[str, tuple[int, _WordInfo | None, str]] = field(default_factory=dict)
+    _contexts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    decisions: dict[tuple[int, int, int, float], list[tuple[float, str]]] = field(default_factory=dict)
 
     @property
     def model(self) -> NgramModel:
@@ -90,6 +94,49 @@ class ConfusionState:
         if self._model is None:
             self._model = load_model()
         return self._model
+
+    def classify(self, written: str) -> tuple[int, _WordInfo | None, str]:
+        """How a written token is checked (``_CAPITAL``, ``_CUE``, ``_MODEL`` bits; 0 = never), its
+        candidates and its lower-case form; remembered per spelling."""
+        found = self._classes.get(written)
+        if found is None:
+            found = self._classify(written)
+            if len(self._classes) < 200_000:
+                self._classes[written] = found
+        return found
+
+    def _classify(self, written: str) -> tuple[int, _WordInfo | None, str]:
+        mode = 0
+        if written[0].isupper():
+            if len(written) > 1 and not written[1:].islower():
+                return 0, None, written  # all capitals or inner capitals: an acronym or a name
+            mode |= _CAPITAL
+        elif not written.islower():
+            return 0, None, written
+        lower = written.lower().translate(_APOSTROPHES)
+        if lower in self.lexicon.cues:
+            mode |= _CUE
+        if "'" in lower:
+            return (mode, None, lower) if mode & _CUE else (0, None, lower)  # the model has no contractions
+        info = self.info(lower)
+        if info is not None:
+            mode |= _MODEL
+        return (mode if mode & (_CUE | _MODEL) else 0), info, lower
+
+    def context_id(self, written: str) -> tuple[int, int]:
+        """Model ids of a neighbouring word as written in lower case, and as capitalised at a sentence start."""
+        found = self._contexts.get(written)
+        if found is None:
+            model = self.model
+            if written.islower():
+                found = (model.word_id(written), -1)
+            elif written[1:].islower() or len(written) == 1:
+                found = (-1, model.word_id(written.lower()))
+            else:
+                found = (-1, -1)
+            if len(self._contexts) < 200_000:
+                self._contexts[written] = found
+        return found
 
     def info(self, word: str) -> _WordInfo | None:
         """Candidates for a lower-case written word, or None if it is not worth scoring."""
@@ -315,47 +362,49 @@ class RealWordConfusion(BaseRule):
         cues = state.lexicon.cues
         count = len(tokens)
         headline = block.is_headline
+        word_kind = TokenKind.WORD
+        classify = state.classify
+        context_id = state.context_id
+        decisions = state.decisions
         for i, token in enumerate(tokens):
-            if token.kind is not TokenKind.WORD:
+            if token.kind is not word_kind:
                 continue
             written = token.text
-            first = written[0]
-            if first.isupper():
-                # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
-                if not written[1:].islower() and len(written) > 1:
-                    continue
-                if not _is_sentence_start(tokens, i) or (headline and i > 0):
-                    continue
-            elif not written.islower():
+            mode, info, lower = classify(written)
+            if not mode:
                 continue
-            lower = written.lower()
-            if "'" in lower or "’" in lower or lower in cues:
-                lower = lower.translate(_APOSTROPHES)
+            if mode & _CAPITAL and ((headline and i > 0) or not _is_sentence_start(tokens, i)):
+                # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
+                continue
+            if mode & _CUE:
                 finding = self._cue(text, tokens, i, lower, cues, context)
                 if finding is not None:
                     yield finding
                     continue
-                if "'" in lower:
-                    continue  # the model has no contractions
-            info = state.info(lower)
             if info is None or lower in skip or _glued(text, token):
                 continue
             prev_id = -1
-            if i > 0 and tokens[i - 1].kind is TokenKind.WORD and not _glued(text, tokens[i - 1]):
-                before = tokens[i - 1].text
-                if before.islower() or (before[1:].islower() and _is_sentence_start(tokens, i - 1)):
-                    prev_id = model.word_id(before.lower())
+            if i > 0:
+                before = tokens[i - 1]
+                if before.kind is word_kind and not _glued(text, before):
+                    plain, titled = context_id(before.text)
+                    prev_id = plain if plain >= 0 or titled < 0 or not _is_sentence_start(tokens, i - 1) else titled
             next_id = -1
-            if i + 1 < count and tokens[i + 1].kind is TokenKind.WORD and not _glued(text, tokens[i + 1]):
-                after = tokens[i + 1].text
-                if after.islower():  # a capital here starts a name: the pair counts say nothing about it
-                    next_id = model.word_id(after)
+            if i + 1 < count:
+                after = tokens[i + 1]
+                if after.kind is word_kind and not _glued(text, after):
+                    next_id = context_id(after.text)[0]  # a capital here starts a name: the pair counts say nothing
             if prev_id < 0 and next_id < 0:
                 continue  # no context to judge by
             # Nothing before: the word's own frequency stands in for the left side. At the start of a sentence
             # it is damped, because sentences open with other words ("If", "But") than running text favours.
             prior = 1.0 if prev_id >= 0 or (i > 0 and tokens[i - 1].text == ",") else SENTENCE_START_PRIOR
-            best = self._best(model, state, info, prev_id, next_id, prior)
+            key = (prev_id, info.word_id, next_id, prior)
+            best = decisions.get(key)
+            if best is None:
+                best = self._best(model, state, info, prev_id, next_id, prior)
+                if len(decisions) < 500_000:
+                    decisions[key] = best
             if best:
                 yield self._report(token, best, context)
 
