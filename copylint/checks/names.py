@@ -9,13 +9,14 @@ need, tell a name from a common word ("Many" at the start of a sentence is not a
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import marshal
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -180,10 +181,15 @@ def _uppercase_class() -> str:
     return "[" + "".join(re.escape(c) for c in capitals) + "]"
 
 
-_UPPER = _uppercase_class()
-_WORD_PATTERN = rf"{_UPPER}[^\W_]*(?:['’][^\W\d_]+)*"
-_INITIALS_PATTERN = rf"{_UPPER}\.(?:{_UPPER}\.)*"
-_ITEM = re.compile(rf"{_INITIALS_PATTERN}|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+@functools.cache
+def _run_parts() -> tuple[str, str, re.Pattern[str]]:
+    """Patterns of a capitalised word and of initials, and the splitter of a run into its items (built on first use)."""
+    upper = _uppercase_class()
+    word = rf"{upper}[^\W_]*(?:['’][^\W\d_]+)*"
+    initials = rf"{upper}\.(?:{upper}\.)*"
+    return word, initials, re.compile(rf"{initials}|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+
+
 _DETERMINER_BEFORE = re.compile(r"(?<![^\W\d_])(?:[Tt]he|an?)[ \u00a0]$")
 _AFTER = re.compile(r"([-‐‑/])|[ \u00a0]+([^\W\d_]+)")
 
@@ -195,7 +201,8 @@ class RunFinder:
         self.data = data
         particles = "|".join(sorted((re.escape(p) for p in data.particles), key=len, reverse=True)) or "(?!)"
         dotted = "|".join(sorted((re.escape(t.capitalize()) for t in data.titles), key=len, reverse=True)) or "(?!)"
-        item = rf"(?:{_INITIALS_PATTERN}(?= )|(?:{dotted})\.(?= )|{_WORD_PATTERN})"
+        word, initials, self.items = _run_parts()
+        item = rf"(?:{initials}(?= )|(?:{dotted})\.(?= )|{word})"
         separator = r"(?:[ \u00a0]|[-‐‑])"
         self.pattern = re.compile(
             rf"(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
@@ -227,7 +234,7 @@ class RunFinder:
             found = match.group()
             offset = base + match.start()
             if " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
-                items = [(m.group(), offset + m.start(), offset + m.end()) for m in _ITEM.finditer(found)]
+                items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
             else:  # most runs are one word
                 items = [(found, offset, offset + len(found))]
             # A possessive ends a name: "Merkel's Christian Democratic Union" is two runs.
@@ -353,88 +360,100 @@ def _read_cbpack(path: Path) -> list[list[str]]:
     return [list(level) for level in data[1:]]
 
 
+def _cache_file(cache_dir: Path | None, name: str) -> Path | None:
+    if cache_dir is not None:
+        return cache_dir / name
+    try:
+        import platformdirs
+    except ImportError:
+        return None
+    return Path(platformdirs.user_cache_dir("copylint")) / name
+
+
+def _cached(cache_dir: Path | None, source: Path, stem: str, build: Callable[[list[list[str]]], Any]) -> Any:
+    """``build(levels)`` of a wordfreq file, stored with marshal in the user cache (keyed by the file's size and date)."""
+    stat = source.stat()
+    cache = _cache_file(cache_dir, f"{stem}-{stat.st_size}-{int(stat.st_mtime)}.marshal")
+    if cache is not None and cache.is_file():
+        try:
+            return marshal.loads(cache.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # a damaged cache is rebuilt
+    value = build(_read_cbpack(source))
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(value))
+            os.replace(temporary, cache)
+        except OSError:
+            pass  # a read-only cache directory only costs time
+    return value
+
+
+def _zipf_table(levels: list[list[str]]) -> dict[str, float]:
+    return {w: round(9.0 - i / 100.0, 2) for i, level in enumerate(levels) for w in level}
+
+
+def _joined_levels(levels: list[list[str]]) -> tuple[str, tuple[int, ...]]:
+    """All words in one string, a level starting at each bound: quick to load, and searched only for rare words."""
+    parts: list[str] = []
+    starts: list[int] = []
+    size = 0
+    for level in levels:
+        starts.append(size)
+        piece = "\n" + "\n".join(level) if level else ""
+        parts.append(piece)
+        size += len(piece)
+    return "".join(parts) + "\n", tuple(starts)
+
+
+# Immutable word data read once per process and shared by every rule set (a memo, not a registry).
+@functools.cache
+def _common_words(cache_dir: Path | None) -> Mapping[str, float]:
+    path = _wordfreq_file("small_en.msgpack.gz")
+    table = _cached(cache_dir, path, "names-common", _zipf_table) if path else {}
+    return MappingProxyType(table if isinstance(table, dict) else {})
+
+
+@functools.cache
+def _all_words(cache_dir: Path | None) -> tuple[str, tuple[int, ...]]:
+    path = _wordfreq_file("large_en.msgpack.gz")
+    value = _cached(cache_dir, path, "names-zipf", _joined_levels) if path else None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], tuple):
+        return value
+    return "\n", (0,)
+
+
 class EnglishFrequencies:
     """How common a word is in English, from wordfreq's lists, read on first use and cached compactly."""
 
-    COMMON_ZIPF = 3.0  # the small list: words used at least once per million
-
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache_dir = cache_dir
-        self._common: dict[str, float] | None = None
-        self._levels: tuple[str, tuple[int, ...]] | None = None
         self._rare: dict[str, float] = {}  # rare words looked up so far
 
     @property
     def common(self) -> Mapping[str, float]:
-        """Zipf frequency of every word of the small list (read on first use, ~15 ms)."""
-        if self._common is None:
-            path = _wordfreq_file("small_en.msgpack.gz")
-            levels = _read_cbpack(path) if path else []
-            self._common = {w: round(9.0 - i / 100.0, 2) for i, level in enumerate(levels) for w in level}
-        return self._common
+        """Zipf frequency of every word used at least once per million words (the small list)."""
+        return _common_words(self._cache_dir)
 
     def is_common(self, word: str) -> bool:
         """True for a casefolded word used at least once per million words of English (many, iran, smith)."""
-        return word in self.common
+        return word in _common_words(self._cache_dir)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of a casefolded word (0 if unknown): 3 is once per million words."""
-        found = self.common.get(word)
+        found = _common_words(self._cache_dir).get(word)
         if found is not None:
             return found
         known = self._rare.get(word)
         if known is not None:
             return known
-        if self._levels is None:
-            self._levels = self._load_levels()
-        joined, bounds = self._levels
+        joined, bounds = _all_words(self._cache_dir)
         position = joined.find(f"\n{word}\n")
         value = 0.0 if position < 0 else round(9.0 - (bisect.bisect_right(bounds, position) - 1) / 100.0, 2)
         self._rare[word] = value
         return value
-
-    def _load_levels(self) -> tuple[str, tuple[int, ...]]:
-        """All words of the large list in one string (a level starts at each bound): quick to load and search."""
-        path = _wordfreq_file("large_en.msgpack.gz")
-        if path is None:
-            return "\n", (0,)
-        stat = path.stat()
-        cache = self._cache_path(f"names-zipf-{stat.st_size}-{int(stat.st_mtime)}.marshal")
-        if cache is not None and cache.is_file():
-            try:
-                joined, bounds = marshal.loads(cache.read_bytes())
-                if isinstance(joined, str) and isinstance(bounds, tuple):
-                    return joined, bounds
-            except (OSError, ValueError, EOFError, TypeError):
-                pass
-        parts: list[str] = []
-        starts: list[int] = []
-        size = 0
-        for level in _read_cbpack(path):
-            starts.append(size)
-            piece = "\n" + "\n".join(level) if level else ""
-            parts.append(piece)
-            size += len(piece)
-        joined = "".join(parts) + "\n"
-        result = (joined, tuple(starts))
-        if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-                temporary.write_bytes(marshal.dumps(result))
-                os.replace(temporary, cache)
-            except OSError:
-                pass  # a read-only cache directory only costs time
-        return result
-
-    def _cache_path(self, name: str) -> Path | None:
-        if self._cache_dir is not None:
-            return self._cache_dir / name
-        try:
-            import platformdirs
-        except ImportError:
-            return None
-        return Path(platformdirs.user_cache_dir("copylint")) / name
 
 
 # --------------------------------------------------------------------------------------------------------------
