@@ -135,8 +135,8 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], Bound], ...] = tuple(
 )
 # Words just before a number that mean it is a new state, an increment or a comparison, not a restatement.
 _CHANGE_BEFORE = frozenset(
-    """from another additional further extra other total than previous previously earlier initially originally
-    last per each every""".split()
+    """another additional further extra other total than previous previously earlier initially originally
+    per each every""".split()
 )
 _CHANGE_VERBS = frozenset(
     """rose risen rise rises rising climbed climb climbs climbing jumped jump jumps soared increased increase
@@ -179,6 +179,7 @@ _SOURCE_NOUNS = frozenset(
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
+_POSSESSIVE = re.compile(r"['’]s?$")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
 _SENTENCE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -525,6 +526,8 @@ class Extractor:
             return True
         if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
             return True
+        if prev == "from" and any(w in _CHANGE_VERBS for w in lower[max(0, q_start - 5) : q_start - 1]):
+            return True  # "up from 67", "fell from 12": an earlier state
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
             return True
         window = " ".join(lower[max(0, q_start - 6) : min(n, last + 7)])
@@ -716,7 +719,14 @@ class Extractor:
 def _names(sentence: str) -> frozenset[str]:
     """Capitalised words after the first word of a sentence, less weekdays and months."""
     words = _SENTENCE_WORDS.findall(sentence)[1:]
-    return frozenset(w.lower() for w in words if w[0].isupper() and w.lower() not in _NOT_SOURCES and w.lower() not in _STOP)
+    names = set()
+    for word in words:
+        if not word[0].isupper():
+            continue
+        name = _POSSESSIVE.sub("", word.lower())  # "Mueller's" and "Mueller’s" name the same person
+        if name not in _NOT_SOURCES and name not in _STOP and len(name) > 1:
+            names.add(name)
+    return frozenset(names)
 
 
 def _name_before(words: list[str], k: int) -> str:

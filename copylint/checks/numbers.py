@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from copylint.document import Document
 
 # Evidence needed before two differing numbers are called a contradiction; see _same_thing.
-_THRESHOLD = 3
+_THRESHOLD = 2
 # Objects of "N% of ..." that cannot be more than all of themselves (unlike "150% of GDP").
 _WHOLE_SETS = frozenset(
     """vote votes voter voters respondent respondents population people resident residents adult adults child children
@@ -59,7 +59,7 @@ class _NumbersRule(BaseRule):
 def _typo_evidence(a: Quantity, b: Quantity) -> int:
     """2 for swapped adjacent digits, 1 for one digit changed, added or dropped; 0 otherwise."""
     x, y = a.digits, b.digits
-    if len(x) < 2 or len(y) < 2 or x == y:
+    if not x or not y or max(len(x), len(y)) < 2 or x == y:
         return 0
     if len(x) == len(y):
         diffs = [k for k in range(len(x)) if x[k] != y[k]]
@@ -102,8 +102,9 @@ def _nouns_match(a: Quantity, b: Quantity) -> int | None:
         return None
     if a.predicate and a.predicate == b.predicate:
         return 0
-    # neither says what it counts (money, shares): the same only if the words around them are
-    return 0 if len(a.context & b.context) >= 2 else None
+    # neither says what it counts (money, shares): the same only if the words around them are, and even
+    # then it takes more evidence (tables of rates and prices repeat their words)
+    return -1 if len(a.context & b.context) >= 2 else None
 
 
 def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int]) -> int | None:
@@ -159,15 +160,16 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
                     support[a.span] += 1
                     support[b.span] += 1
                 continue
-            if a.digits and b.digits:
+            if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += _typo_evidence(a, b) or -1
-            if a.contrast or b.contrast:
-                score -= 1
-            if a.names and b.names and not (a.names & b.names):
-                score -= 1  # "in Arlow" against "in Besk": two places, two sets
+            places_differ = bool(a.names and b.names and not (a.names & b.names))  # "in Arlow" ... "in Besk"
+            contrasted = a.contrast or b.contrast  # "But ...", "while ...", "whereas ..."
+            if places_differ and contrasted:
+                continue  # set side by side on purpose: two sets
+            score -= places_differ + contrasted
             if (a.kind.value + a.unit, a.noun) in crowded:
-                score -= 1
+                score -= 1 if a.noun else 2  # a list or table of figures, not restatements
             pending.append((a, b, score))
     for a, b, score in pending:
         # a figure restated elsewhere (the majority reading) is more likely the one the odd mention meant
@@ -400,14 +402,16 @@ class PartExceedsWhole(_NumbersRule):
             if between in (["of", "the"], ["of"], ["of", "all"]) and not nxt.vague and nxt.bound in (Bound.EXACT, Bound.UPPER):
                 return nxt
         if not part.noun:
-            # "12 of them": the nearest count before it in the same paragraph
-            for prev in reversed(quantities[:k]):
-                if prev.block != part.block:
-                    return None
-                if prev.kind is Kind.COUNT and not prev.partitive and not prev.vague:
-                    if prev.bound in (Bound.EXACT, Bound.UPPER) and not prev.changing:
-                        return prev
-                    return None
+            # "12 of them": the count just before, in the same or the previous sentence of the paragraph
+            after = document.text[part.span.end : part.span.end + 12].lower().split()
+            if after[:2] not in (["of", "them"], ["of", "whom"]):
+                return None
+            previous = [q for q in quantities[:k] if q.block == part.block and q.sentence.end >= part.sentence.start - 200]
+            if not previous:
+                return None
+            prev = previous[-1]
+            if prev.kind is Kind.COUNT and prev.noun and not prev.partitive and not prev.vague and not prev.changing:
+                return prev if prev.bound in (Bound.EXACT, Bound.UPPER) else None
             return None
         candidates = [
             q
@@ -419,6 +423,7 @@ class PartExceedsWhole(_NumbersRule):
             and not q.changing
             and q.noun == part.noun
             and q.bound in (Bound.EXACT, Bound.UPPER)
+            and abs(q.block - part.block) <= 1  # a whole stated far away is too often another set
             and (not q.source or not part.source or q.source == part.source)
             and (not q.modifiers or not part.modifiers or q.modifiers & part.modifiers)
         ]
@@ -464,7 +469,7 @@ class VagueVsExact(_NumbersRule):
                     continue
                 if _consistent(v, e):
                     fits += 1
-                elif not e.generic or score >= 2:
+                elif score >= 2 and not (v.names and e.names and not v.names & e.names):
                     misfits.append(e)
             if misfits and not fits:
                 e = misfits[0]
