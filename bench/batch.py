@@ -63,6 +63,38 @@ def run(archive: Path, jobs: int, select: str | None) -> tuple[float, int, int]:
     return elapsed, peak // 1024, code
 
 
+def compare(count: int, select: str | None) -> None:
+    """Adapter check: the same articles as plain text and as ninjs/HTML JSON must get the same findings."""
+    from collections import Counter
+
+    from copylint.config import Config
+    from copylint.engine import lint_documents
+    from copylint.formats import jsonfeed, plaintext
+    from copylint.ruleset import build_ruleset
+
+    ruleset = build_ruleset(Config(select=tuple(select.split(",")) if select else None))
+    same = differ = 0
+    by_rule: Counter[str] = Counter()
+    for n, article in enumerate(iter_articles(NEWS)):
+        if n >= count:
+            break
+        text = article.text
+        plain = lint_documents("a.txt", text, plaintext.parse(text, "a.txt"), ruleset).findings
+        body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in article.paragraphs)
+        line = json.dumps({"headline": article.headline, "body_html": body}, ensure_ascii=False)
+        found = lint_documents("a.jsonl", line, jsonfeed.line_documents(line, "a.jsonl", 1), ruleset).findings
+        expected = Counter((f.rule, text[f.span.start : f.span.end]) for f in plain)
+        got = Counter((f.rule, html.unescape(json.loads(f'"{line[f.span.start : f.span.end]}"'))) for f in found)
+        if expected == got:
+            same += 1
+        else:
+            differ += 1
+            by_rule.update(k[0] for k in (expected - got) + (got - expected))
+    print(f"adapter check: {same:,} articles with identical findings as text and as ninjs/HTML JSON, {differ:,} differ")
+    for rule, n in by_rule.most_common(10):
+        print(f"  {rule}: {n} findings differ")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the batch benchmarks and print a small table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=1000, help="articles in the small archive for the memory check")
     parser.add_argument("--select", default=None, help="rules to run (default: the default rule set)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per setting (the best time is kept)")
+    parser.add_argument("--compare", type=int, default=0, metavar="N", help="only the adapter check on N articles")
     args = parser.parse_args(argv)
+    if args.compare:
+        compare(args.compare, args.select)
+        return 0
     with tempfile.TemporaryDirectory(prefix="copylint-batch-") as folder:
         full, small = Path(folder) / "archive.jsonl", Path(folder) / "small.jsonl"
         articles, words = write_archive(full, args.limit)
