@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from copylint.finding import Span
 
 BLOCK_SEPARATOR = "\n\n"
+T = TypeVar("T")
 
 
 class TokenKind(Enum):
@@ -332,6 +333,7 @@ class Document:
         self.text = text
         self.accepted_words = accepted_words  # words accepted inline in the source (e.g. a Markdown comment)
         self.suppressions = suppressions  # spans (of text) where some rules are switched off
+        self._derived: dict[str, Any] = {}
         self.source = text if source is None else source
         self.source_map = source_map
         self.escape = escape
@@ -387,6 +389,17 @@ class Document:
             if span.start <= offset <= span.end:
                 return escape
         return self.escape
+
+    def derived(self, key: str, compute: Callable[[Document], T]) -> T:
+        """``compute(self)``, worked out once per document and shared by every rule that asks with ``key``.
+
+        Rule families that analyse the whole article (quantities, name mentions) use this so that five rules
+        of one family extract once, not five times.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        value: T = self._derived[key]
+        return value
 
     @property
     def headline(self) -> Block | None:
