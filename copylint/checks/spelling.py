@@ -38,7 +38,27 @@ _PREFIXES = tuple(
 )
 _SUFFIXES = tuple(
     "ations ation isations isation izations ization ising izing ised ized ises izes ise ize ers er ings ing "
-    "eds ed ness less ful fully ably able ibly ible ists ist isms ism ity ities ments ment ships ship ly s es".split()
+    "eds ed ness less ful fully ably able ibly ible ists ist isms ism ity ities ments ment ships ship ory ly s es".split()
+)
+# British and American spellings of the same word (one is often missing from a list of the other's).
+_SPELLING_VARIANTS = (
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("ence", "ense"),
+    ("ogue", "og"),
+    ("yse", "yze"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
 )
 # Function words do not combine into closed compounds; "andthe" is a missing space, "frontman" is a word.
 _FUNCTION_WORDS = frozenset(
@@ -50,10 +70,14 @@ _FUNCTION_WORDS = frozenset(
 KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
-NAME_KNOWN_ZIPF = 2.0  # mid-sentence, a listed misspelling this frequent on the web may be a name (Gard, Zar)
 NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
 INITIAL_SLIP_COST = 0.75  # at a sentence start, a vowel or a neighbouring key too
 WEB_WORD_MARGIN = 1.5  # a form seen on the web is a typo only if the suggestion is this much more frequent (Zipf)
+WEB_WORD_ZIPF = 2.0  # ... and from this web frequency on (json, muni, toons) by a wider margin
+WEB_WORD_MARGIN_HIGH = 2.0
+WEB_TERM_ZIPF = 2.5  # from this web frequency on, a form is a term (json, muni) unless one cheap slip from a word
+TERM_SLIP_COST = 0.75
+REPEATED_TARGET_ZIPF = 4.0  # an unknown word used twice is a typo only of an everyday word
 AFFIX_BASE_ZIPF = 2.5  # a base this frequent takes affixes ("balk" + "ed")
 PLAIN_SLIP_ZIPF = 4.0  # ... unless an everyday word is one cheap slip away ("backwords")
 PLAIN_SLIP_COST = 0.6
@@ -338,7 +362,7 @@ class _Scan:
         if rest and not rest.islower():
             return None  # McDonald, iPhone, eBay
         compound = self._compound(tokens, index)
-        if compound is not None and self._compound_is_word(compound):
+        if compound is not None and self._compound_is_word(compound, stem):
             return None
         capitalised = shown[0].isupper()
         self._left, self._right = self._neighbours(tokens, index)
@@ -392,12 +416,13 @@ class _Scan:
             and right.kind in (TokenKind.WORD, TokenKind.NUMBER)
         )
 
-    def _compound_is_word(self, parts: list[str]) -> bool:
-        """True if the parts joined are a word, or the compound holds a name (Abish-uly, Hyung-Taik)."""
+    def _compound_is_word(self, parts: list[str], stem: str) -> bool:
+        """True if the parts joined are a word, the part is a short prefix or fragment (mis-, hi-fis), or the
+        compound holds a name (Abish-uly, Mong-koo)."""
         joined = "".join(p.lower() for p in parts)
         if self.vocabulary.is_word(joined) or self.vocabulary.frequency(joined) >= COMMON_ZIPF - 0.5:
             return True
-        return any(p[:1].isupper() and not self.vocabulary.is_word(p.lower()) for p in parts)
+        return len(stem) <= 3 or any(p[:1].isupper() for p in parts)
 
     def _sentence_initial(self, block: Block, start: int) -> bool:
         """True if the word at ``start`` opens a sentence (or a block), so its capital says nothing."""
@@ -460,6 +485,16 @@ class _Scan:
                     return True
         return False
 
+    def _variant(self, stem: str) -> bool:
+        """True if ``stem`` is the British (or American) form of a dictionary word, or an irregular plural."""
+        is_word = self.vocabulary.is_word
+        for british, american in _SPELLING_VARIANTS:
+            if british in stem and is_word(stem.replace(british, american)):
+                return True
+            if len(american) > 2 and american in stem and is_word(stem.replace(american, british)):
+                return True
+        return stem.endswith("women") and is_word(stem[:-5] + "woman")
+
     def _base(self, word: str) -> bool:
         vocabulary = self.vocabulary
         if vocabulary.is_word(word):
@@ -478,7 +513,8 @@ class _Scan:
             # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
             # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
             # start) turns it into an everyday word.
-            if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or frequency < NAME_KNOWN_ZIPF))):
+            ours = stem in self.data.corrections  # the desk's own lexicon is trusted on names too
+            if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or ours or frequency == 0))):
                 return _Verdict(known.corrections, known)
             if repeated or frequency > 0:
                 return None
@@ -493,16 +529,24 @@ class _Scan:
             return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
         if known is not None:
             return _Verdict(tuple(self._order(stem, known.corrections)), known)
-        if repeated and frequency > 0:
+        if (repeated and frequency > 0) or self._variant(stem):
             return None
         ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
         if self._coined(stem) and not self._plain_slip(stem, ranked):
             return None
         if not ranked:
             return None  # nothing it could be a slip for: a coinage or a foreign word
-        margin = vocabulary.frequency(ranked[0].split(" ")[0]) - frequency
-        if frequency > 0 and margin < WEB_WORD_MARGIN:
+        best = max(vocabulary.frequency(option.split(" ")[0]) for option in ranked)
+        needed = WEB_WORD_MARGIN if frequency < WEB_WORD_ZIPF else WEB_WORD_MARGIN_HIGH
+        if frequency > 0 and best - frequency < needed:
             return None
+        if (
+            frequency >= WEB_TERM_ZIPF
+            and min((_edit_cost(stem, o) for o in ranked if " " not in o), default=0.0) > TERM_SLIP_COST
+        ):
+            return None  # a form this common on the web (json, muni) is a term unless one slip from a word
+        if repeated and best < REPEATED_TARGET_ZIPF:
+            return None  # a term used twice and close to no everyday word (a currency, a species)
         return _Verdict(tuple(ranked), None)
 
     def _plain_slip(self, stem: str, ranked: list[str]) -> bool:
