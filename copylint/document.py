@@ -179,7 +179,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         following = m.group(1)
         if not (following.isupper() or following.isdigit()):
             continue
-        before = _WORD_BEFORE.search(text, 0, m.start())
+        # the word before the stop ends there; look back a bounded way (searching from 0 made this quadratic)
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.start())
         if before and m.group()[0] == ".":
             word = before.group(1).rstrip(".")
             last = word.rsplit(".", 1)[-1]

@@ -133,6 +133,9 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], Bound], ...] = tuple(
         key=lambda item: -len(item[0]),
     )
 )
+_QUALIFIERS_BY_LAST: dict[str, list[tuple[tuple[str, ...], Bound]]] = {}
+for _words, _bound in _QUALIFIERS:
+    _QUALIFIERS_BY_LAST.setdefault(_words[-1], []).append((_words, _bound))
 # Words just before a number that mean it is a new state, an increment or a comparison, not a restatement.
 _CHANGE_BEFORE = frozenset(
     """another additional further extra other total than previous previously earlier initially originally
@@ -284,6 +287,15 @@ def _rounding(digits: str, fraction: str) -> float:
     return 0.45 * 10**zeros if zeros >= 2 else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _SentenceFacts:
+    """What the numbers rules read once per sentence: attribution, contrast, names."""
+
+    source: str
+    contrast: bool
+    names: frozenset[str]
+
+
 @dataclass
 class _Raw:
     """A number found in the tokens, before its surroundings are read."""
@@ -303,32 +315,53 @@ class Extractor:
 
     def __init__(self, lexicon: NumberLexicon) -> None:
         self.lexicon = lexicon
-        self._phrases = sorted(
+        phrases = sorted(
             [(p, ("word", v)) for p, v in lexicon.words.items()] + [(p, ("vague", v)) for p, v in lexicon.vague.items()],
             key=lambda item: -len(item[0]),
         )
+        # phrases by first word, longest first, so a token is compared only with phrases it can start
+        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, float | tuple[float, float]]]]] = {}
+        for phrase, payload in phrases:
+            self._phrases.setdefault(phrase[0], []).append((phrase, payload))
+        self._memo_key = f"copylint.quantities@{id(self)}"
 
     def quantities(self, document: Document) -> list[Quantity]:
         """Every quantity of the document, in text order."""
+        return list(self._analyse(document)[0])
+
+    def ages(self, document: Document) -> list[Quantity]:
+        """Ages written "Name Surname, 45," (the wire style), keyed by the surname."""
+        return list(self._analyse(document)[1])
+
+    def _analyse(self, document: Document) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
+        # every numbers rule reads the same quantities: the document keeps them once per extractor
+        return document.derived(self._memo_key, self._read)
+
+    def _read(self, document: Document) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
         found: list[Quantity] = []
         for block in document.blocks:
             found.extend(self._block(block))
-        return found
+        return tuple(found), tuple(self._ages(document))
 
     def _block(self, block: Block) -> list[Quantity]:
         tokens = block.tokens
-        if not tokens:
-            return []
         lower = [t.text.lower() for t in tokens]
+        first_words = self.lexicon.first_words
         result: list[Quantity] = []
+        sentences: dict[Span, _SentenceFacts] = {}
         i = 0
         n = len(tokens)
+        number_kind = TokenKind.NUMBER
         while i < n:
+            token = tokens[i]
+            if token.kind is not number_kind and lower[i] not in first_words:
+                i += 1
+                continue
             raw = self._number_at(tokens, lower, i)
             if raw is None:
                 i += 1
                 continue
-            quantity = self._describe(block, tokens, lower, raw)
+            quantity = self._describe(block, tokens, lower, raw, sentences)
             if quantity is not None:
                 result.append(quantity)
             i = raw.last + 1
@@ -396,9 +429,9 @@ class Extractor:
 
     def _words_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
         n = len(tokens)
-        for phrase, (what, payload) in self._phrases:
+        for phrase, (what, payload) in self._phrases.get(lower[i], ()):
             size = len(phrase)
-            if tuple(lower[i : i + size]) != phrase:
+            if size > 1 and tuple(lower[i : i + size]) != phrase:
                 continue
             last = i + size - 1
             if what == "vague":
@@ -427,7 +460,9 @@ class Extractor:
 
     # -- reading its surroundings -------------------------------------------------------------------------
 
-    def _describe(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> Quantity | None:
+    def _describe(
+        self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, sentences: dict[Span, _SentenceFacts]
+    ) -> Quantity | None:
         lex = self.lexicon
         n = len(tokens)
         first, last = raw.first, raw.last
@@ -459,7 +494,15 @@ class Extractor:
             noun_class = _lemma(noun)
         changing = self._changing(lower, q_start, last)
         sentence = self._sentence(block, tokens[first].start)
-        sentence_text = block.text[sentence.start - block.start : sentence.end - block.start]
+        facts = sentences.get(sentence)
+        if facts is None:
+            sentence_text = block.text[sentence.start - block.start : sentence.end - block.start]
+            facts = _SentenceFacts(
+                "" if block.is_headline else self._source(sentence_text),
+                _CONTRAST.search(sentence_text) is not None,
+                _names(sentence_text),
+            )
+            sentences[sentence] = facts
         span = Span(tokens[first].start, tokens[last].end)
         return Quantity(
             span=span,
@@ -477,15 +520,15 @@ class Extractor:
             bound=bound,
             vague=raw.vague is not None,
             digits=raw.digits,
-            source="" if block.is_headline else self._source(sentence_text),
+            source=facts.source,
             block=block.index,
             headline=block.is_headline,
             sentence=sentence,
             definite=definite,
             partitive=partitive,
             changing=changing,
-            contrast=_CONTRAST.search(sentence_text) is not None,
-            names=_names(sentence_text),
+            contrast=facts.contrast,
+            names=facts.names,
             context=self._context(lower, tokens, first, last, noun),
         )
 
@@ -576,15 +619,18 @@ class Extractor:
             context=frozenset(),
         )
 
-    def ages(self, document: Document) -> list[Quantity]:
-        """Ages written "Name Surname, 45," (the wire style), keyed by the surname."""
+    def _ages(self, document: Document) -> list[Quantity]:
         found: list[Quantity] = []
         for block in document.blocks:
+            if "," not in block.text:
+                continue
             tokens = block.tokens
             n = len(tokens)
             for i in range(2, n - 1):
                 token = tokens[i]
-                if token.kind is not TokenKind.NUMBER or not token.text.isdigit() or len(token.text) > 3:
+                if token.kind is not TokenKind.NUMBER or tokens[i - 1].text != "," or len(token.text) > 3:
+                    continue
+                if not token.text.isdigit():
                     continue
                 if tokens[i - 1].text != "," or tokens[i + 1].text not in (",", ".", ";", ")"):
                     continue
@@ -602,8 +648,11 @@ class Extractor:
                 found.append(dataclasses.replace(age, definite=full))
         return found
 
-    def _qualifier(self, lower: list[str], first: int) -> tuple[str, Bound, int]:
-        for words, bound in _QUALIFIERS:
+    @staticmethod
+    def _qualifier(lower: list[str], first: int) -> tuple[str, Bound, int]:
+        if first == 0:
+            return "", Bound.EXACT, first
+        for words, bound in _QUALIFIERS_BY_LAST.get(lower[first - 1], ()):
             size = len(words)
             if first >= size and tuple(lower[first - size : first]) == words:
                 return " ".join(words), bound, first - size
