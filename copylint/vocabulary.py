@@ -16,12 +16,11 @@ per million words is 3.0, 0.0 means unknown).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import marshal
 import math
 import os
-import tempfile
+import zlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -197,11 +196,11 @@ def _source_files() -> list[Path]:
 
 
 def _fingerprint(files: Iterable[Path]) -> str:
-    digest = hashlib.sha1(str(FORMAT).encode())
+    facts = [str(FORMAT)]
     for path in files:
         stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
+        facts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return f"{zlib.crc32(' '.join(facts).encode()):08x}"
 
 
 def default_cache_dir() -> Path:
@@ -281,6 +280,8 @@ def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # only when the cache is (re)built
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

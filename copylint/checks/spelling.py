@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-
-import regex
 
 from copylint.document import Token, TokenKind
 from copylint.finding import Applicability, Finding, Severity, Span
@@ -24,11 +23,11 @@ _GLUE_BEFORE = frozenset("/\\@_.:;=#&~+*<>|^`{}[]%$")
 _GLUE_AFTER = frozenset("/\\@_=#&~+*<>|^`{}[]%$")
 _HYPHENS = frozenset("-\u2010\u2011")
 _OPENERS = frozenset("\"'“‘([ \t\n")
-_WORD_BEFORE = regex.compile(r"[A-Za-z]+$")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _TITLES = frozenset("mr mrs ms dr prof st gen col lt sgt capt gov sen rep rev jr sr no vs mt ft".split())
 _APOSTROPHES = ("'s", "’s")
 _CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
-_LOWER_WORD = regex.compile(r"^[a-z]+(?:'[a-z]+)*$")
+_LOWER_WORD = re.compile(r"^[a-z]+(?:'[a-z]+)*$")
 
 # Affixes English builds new words with; a word made of one and a known word is coined, not misspelt.
 _PREFIXES = tuple(
@@ -195,7 +194,7 @@ _SOUND_ALIKE = frozenset(["ck", "kc", "cs", "sc", "sz", "zs", "iy", "yi", "fv", 
 
 
 def _whole_word(word: str) -> str:
-    return rf"(?<![\p{{L}}\p{{N}}]){regex.escape(word)}(?![\p{{L}}\p{{N}}])"
+    return rf"(?<![^\W_]){re.escape(word)}(?![^\W_])"
 
 
 def _cheap_slips(word: str, vowels: bool) -> set[str]:
@@ -326,11 +325,11 @@ class _Scan:
             self._lower_text = self.text.lower()
         if self._lower_text.count(lower) < 2:  # a substring count first: one C call, rarely above one
             return 1
-        return len(regex.findall(_whole_word(lower), self._lower_text))
+        return len(re.findall(_whole_word(lower), self._lower_text))
 
     def lower_count(self, lower: str) -> int:
         """How often the word occurs in lower case as a whole word (an ordinary word, not a name)."""
-        return len(regex.findall(_whole_word(lower), self.text))
+        return len(re.findall(_whole_word(lower), self.text))
 
     def examine(self, block: Block, tokens: tuple[Token, ...], index: int, token: Token, lower: str) -> Finding | None:
         """A finding for ``token`` if it is a non-word, else None."""
