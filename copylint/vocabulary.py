@@ -28,12 +28,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from copylint.errors import CopylintError
+
 FORMAT = 4  # bump when the cache layout or the build recipe changes
 WORD_ZIPF = 3.0  # a web-frequent form counts as a word from this frequency on (if no dictionary calls it a typo)
 _DICT_FLAG = 0x80  # high bit of a word's code: a real word (suggestion target), low bits: Zipf * 10
 _SECTION_KEY_LENGTH = 2
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _CACHE_ENV = "COPYLINT_CACHE_DIR"
+
+
+class VocabularyError(CopylintError):
+    """The packages the vocabulary is built from are missing or damaged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +196,7 @@ def _source_files() -> list[Path]:
     ):
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
-            raise ModuleNotFoundError(f"copylint needs the {package!r} package for its vocabulary")
+            raise VocabularyError(f"copylint needs the {package!r} package for its vocabulary (pip install copylint)")
         files.append(Path(next(iter(spec.submodule_search_locations))).joinpath(*parts))
     return files
 
@@ -299,13 +305,16 @@ def _load_cached(cache_dir: str | None) -> Vocabulary:
     files = _source_files()
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = folder / f"vocabulary-{_fingerprint(files)}.marshal"
-    payload: Any = None
     try:
         payload = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        payload = None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        payload = build_payload(files)
-        with contextlib.suppress(OSError):  # a read-only cache dir only costs the build time on every run
-            _write_atomic(path, marshal.dumps(payload))
+        if isinstance(payload, dict) and payload.get("format") == FORMAT:
+            return Vocabulary(payload)
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass  # missing, stale or damaged: build it again
+    payload = build_payload(files)
+    with contextlib.suppress(OSError):  # a read-only cache dir only costs the build time on every run
+        _write_atomic(path, marshal.dumps(payload))
+        for stale in folder.glob("vocabulary-*.marshal"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # an index built from older package data
     return Vocabulary(payload)
