@@ -154,6 +154,7 @@ _COMPARATIVE = re.compile(
     r"the previous|a further|more than doubled)\b"
 )
 _CONTRAST = re.compile(r"^(?:But|Yet|However|Meanwhile|By contrast|In contrast)\b|\b(?:while|whereas|unlike|compared|however)\b")
+_SET_WORDS = frozenset("first last next past final top bottom remaining previous other".split())
 _DEFINITE = frozenset("the all those these both".split())
 _LABEL_BEFORE = frozenset(
     """no number page pages article articles section chapter room flight route highway road channel act resolution
@@ -485,6 +486,10 @@ class Extractor:
         low, high = self._interval(raw, bound)
         definite = q_start > 0 and lower[q_start - 1] in _DEFINITE
         noun, noun_index, modifiers, partitive = self._noun(tokens, lower, last)
+        if q_start > 0 and lower[q_start - 1] in _SET_WORDS:
+            modifiers |= {lower[q_start - 1]}  # "the first 18 games" and "the last 10 games" are two sets
+        elif q_start > 1 and lower[q_start - 2] in _SET_WORDS and lower[q_start - 1] in ("the", "its", "their"):
+            modifiers |= {lower[q_start - 2]}
         predicate = self._predicate(lower, q_start, noun_index if noun_index >= 0 else last, n)
         if raw.vague is not None and after != "of" and not predicate and first == last and lower[first] != "several":
             return None  # "scores" and "hundreds" alone are too often something else ("test scores")
@@ -546,6 +551,8 @@ class Extractor:
             return False
         if raw.digits and len(raw.digits) == 4 and 1800 <= raw.value <= 2100 and "," not in tokens[first].text:
             return False  # a year
+        if before == "in" and first > 1 and lower[first - 2] in ("one", "1"):
+            return False  # "one in 16": a ratio
         if before.lower() in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
             return False
         named = first > 1 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline
@@ -573,7 +580,7 @@ class Extractor:
             return True  # "up from 67", "fell from 12": an earlier state
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
             return True
-        window = " ".join(lower[max(0, q_start - 6) : min(n, last + 7)])
+        window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
         return _COMPARATIVE.search(window) is not None
 
     def _age(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int) -> Quantity | None:
@@ -709,7 +716,7 @@ class Extractor:
             j += 1
         if head < 0:
             return "", -1, frozenset(), partitive
-        modifiers = frozenset(lower[k] for k in words if k != head and not tokens[k].text[0].isupper())
+        modifiers = frozenset(lower[k] for k in words if k != head)
         return lower[head], head, modifiers, partitive
 
     def _predicate(self, lower: list[str], q_start: int, noun_end: int, n: int) -> str:

@@ -86,7 +86,7 @@ class NumbersInjector:
                     pairs.append((m, m2, "headline"))
                     break
                 # a restatement: the same figure of the same noun, in words that repeat around it
-                if not in_headline and ((same_noun and shared >= 1) or shared >= 3):
+                if not in_headline and ((same_noun and shared >= 2) or shared >= 4):
                     pairs.append((m, m2, self._group(m)))
                     break
         if not pairs:

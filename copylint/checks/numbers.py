@@ -29,6 +29,9 @@ _WHOLE_SETS = frozenset(
 )
 
 
+_TIME_NOUNS = frozenset("second minute hour day week month year decade century time".split())
+
+
 @dataclass(frozen=True)
 class NumbersState:
     """What every numbers rule prepares once: the quantity extractor built from the ``numbers`` lexicons."""
@@ -191,7 +194,10 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
             if places_differ and contrasted:
                 continue  # set side by side on purpose: two sets
             score -= places_differ + contrasted
-            if (a.kind.value + a.unit, a.noun) in crowded:
+            if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers):
+                score -= 1  # "71,000 new construction jobs" may be a part of "337,000 jobs"
+            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
+            if (a.kind.value + a.unit, a.noun) in crowded and not headline_pair:
                 score -= 1 if a.noun else 2  # a list or table of figures, not restatements
             pending.append((a, b, score))
     for a, b, score in pending:
@@ -424,6 +430,8 @@ class PartExceedsWhole(_NumbersRule):
             between = document.text[part.span.end : nxt.span.start].lower().split()
             if between in (["of", "the"], ["of"], ["of", "all"]) and not nxt.vague and nxt.bound in (Bound.EXACT, Bound.UPPER):
                 return nxt
+        if document.text[max(0, part.span.start - 4) : part.span.start].lower().endswith("all "):
+            return None  # "all 30 of their games" is the whole
         if not part.noun:
             # "12 of them": the count just before, in the same or the previous sentence of the paragraph
             after = document.text[part.span.end : part.span.end + 12].lower().split()
@@ -433,6 +441,8 @@ class PartExceedsWhole(_NumbersRule):
             if not previous:
                 return None
             prev = previous[-1]
+            if prev.noun in _TIME_NOUNS:
+                return None
             if prev.kind is Kind.COUNT and prev.noun and not prev.partitive and not prev.vague and not prev.changing:
                 return prev if prev.bound in (Bound.EXACT, Bound.UPPER) else None
             return None
@@ -446,7 +456,8 @@ class PartExceedsWhole(_NumbersRule):
             and not q.changing
             and q.noun == part.noun
             and q.bound in (Bound.EXACT, Bound.UPPER)
-            and abs(q.block - part.block) <= 1  # a whole stated far away is too often another set
+            and 0 <= part.block - q.block <= 1  # a whole stated before and nearby; far away it is often another set
+            and q.span.start < part.span.start
             and (not q.source or not part.source or q.source == part.source)
             and (not q.modifiers or not part.modifiers or q.modifiers & part.modifiers)
         ]
