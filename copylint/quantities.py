@@ -485,7 +485,7 @@ class Extractor:
         qualifier, bound, q_start = self._qualifier(lower, first)
         low, high = self._interval(raw, bound)
         definite = q_start > 0 and lower[q_start - 1] in _DEFINITE
-        noun, noun_index, modifiers, partitive = self._noun(tokens, lower, last)
+        noun, noun_index, modifiers, partitive = self._noun(tokens, lower, last, raw.kind)
         if q_start > 0 and lower[q_start - 1] in _SET_WORDS:
             modifiers |= {lower[q_start - 1]}  # "the first 18 games" and "the last 10 games" are two sets
         elif q_start > 1 and lower[q_start - 2] in _SET_WORDS and lower[q_start - 1] in ("the", "its", "their"):
@@ -678,7 +678,9 @@ class Extractor:
             return value * 0.85 - slack, value * 1.15 + slack
         return value - slack, value + slack
 
-    def _noun(self, tokens: Sequence[Token], lower: list[str], last: int) -> tuple[str, int, frozenset[str], bool]:
+    def _noun(
+        self, tokens: Sequence[Token], lower: list[str], last: int, kind: Kind = Kind.COUNT
+    ) -> tuple[str, int, frozenset[str], bool]:
         """The counted noun after the number: its lower-case form, token index, modifiers, and partitive flag."""
         lex = self.lexicon
         n = len(tokens)
@@ -712,6 +714,9 @@ class Extractor:
             words.append(j)
             if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not token.text[0].isupper():
                 head = j  # the first plural is the counted noun: "three agencies sent", "five countries"
+                break
+            if kind is not Kind.COUNT and not token.text[0].isupper() and len(word) > 2:
+                head = j  # a sum or share names its thing in the singular: "a 33% stake", "a $2bn deal"
                 break
             j += 1
         if head < 0:
