@@ -117,6 +117,12 @@ def test_capital_of_a_sentence_start_is_kept_in_the_fix() -> None:
     assert flagged("Headline\n\nRecieved wisdom in Harlow was that the strike would end.") == [("Recieved", "Received")]
 
 
+def test_title_case_headline_typo_is_caught_but_headline_names_are_not() -> None:
+    text = "Council Approves Goverment Plan For Tarnwick Pier\n\nThe council in Tarnwick met on Monday."
+    assert flagged(text) == [("Goverment", "Government")]
+    assert flagged("Brive Coach Thion Backs Warsh Deal\n\nThe deal was signed.") == []
+
+
 def test_month_misspelling_gets_its_capital_from_the_lexicon() -> None:
     assert flagged("Headline\n\nThe vote was moved to febuary by the council.") == [("febuary", "February")]
     assert flagged("Headline\n\nThe vote was moved to Febuary by the council.") == [("Febuary", "February")]

@@ -365,7 +365,9 @@ class _Scan:
             return None
         capitalised = shown[0].isupper()
         self._left, self._right = self._neighbours(tokens, index)
-        verdict = self._judge(stem, capitalised, capitalised and self._sentence_initial(block, start))
+        # In a headline every word may carry a capital, so a capital there says no more than at a sentence start.
+        initial = capitalised and (block.is_headline or self._sentence_initial(block, start))
+        verdict = self._judge(stem, capitalised, initial)
         if verdict is None:
             return None
         return self._finding(Span(start, end), shown, verdict)
