@@ -176,6 +176,14 @@ def test_news_copy_stays_clean(text: str) -> None:
     assert spelling("Headline\n\n" + text) == []
 
 
+def test_a_paragraph_in_another_language_is_left_alone() -> None:
+    text = (
+        "Headline\n\nO calendario acima foi divulgado pela organizacao em janeiro, com etapas em novembro.\n\n"
+        "The goverment said the calendar was final."
+    )
+    assert flagged(text) == [("goverment", "government")]
+
+
 def test_wire_story_in_the_house_style_has_no_spelling_finding() -> None:
     story = (
         "Flooding forces evacuation of Marlbeck villages\n\n"

@@ -66,6 +66,8 @@ _FUNCTION_WORDS = frozenset(
     "will would can could should may might must than then there here who what which when where why how".split()
 )
 
+FOREIGN_MIN_WORDS = 6  # a block with this many lower-case words ...
+FOREIGN_SHARE = 0.35  # ... and this share of them not English is in another language: left alone
 KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
@@ -80,7 +82,7 @@ REPEATED_TARGET_ZIPF = 4.0  # an unknown word used twice is a typo only of an ev
 AFFIX_BASE_ZIPF = 2.5  # a base this frequent takes affixes ("balk" + "ed")
 PLAIN_SLIP_ZIPF = 4.0  # ... unless an everyday word is one cheap slip away ("backwords")
 PLAIN_SLIP_COST = 0.6
-SLIP_WEIGHT = 2.2  # log10 units of likelihood one unit of edit cost is worth
+SLIP_WEIGHT = 1.6  # log10 units of likelihood one unit of edit cost is worth
 SPLIT_COST = 0.6  # a missing space
 SPLIT_ZIPF = 4.0  # both halves of a run-together pair must be everyday words
 FIRST_LETTER_BONUS = 0.4  # writers rarely get the first letter wrong
@@ -281,19 +283,28 @@ class NonWord(BaseRule):
         word_kind = TokenKind.WORD
         for block in document.blocks:
             tokens = block.tokens
+            found: list[Finding] = []
+            words = unknown = 0
             for index, token in enumerate(tokens):
                 if token.kind is not word_kind:
                     continue
-                lower = token.text.lower()
+                text = token.text
+                lower = text.lower()
+                plain = lower == text
+                words += plain
                 if lower in known:  # the fast path: most words end here
                     continue
                 if is_word(lower):
                     if len(known) < KNOWN_WORDS_MEMO:
                         known.add(lower)
                     continue
+                unknown += plain
                 finding = scan.examine(block, tokens, index, token, lower)
                 if finding is not None:
-                    yield finding
+                    found.append(finding)
+            # A block where many lower-case words are unknown is in another language (or is code): not ours.
+            if found and not (words >= FOREIGN_MIN_WORDS and unknown > FOREIGN_SHARE * words):
+                yield from found
 
 
 class _Scan:
@@ -433,7 +444,7 @@ class _Scan:
             position -= 1
         if position == block.start:
             return True
-        if text[position - 1] not in "!?…:":
+        if text[position - 1] not in "!?…":
             if text[position - 1] != ".":
                 return False
             match = _WORD_BEFORE.search(text, max(block.start, position - 12), position - 1)
