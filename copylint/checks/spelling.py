@@ -234,12 +234,15 @@ class NonWord(BaseRule):
     default_options = MappingProxyType({"max_suggestions": 5})
     doc = RuleDoc(
         what=(
-            "Flags words that are not English words: known misspellings (codespell's list and copylint's own) and "
-            "lower-case words that are neither in the dictionary nor frequent in English but are one or two edits "
-            "from a common word. Capitalised words are treated as names unless they appear once and are one edit "
-            "from a common word. Acronyms, words with digits, URLs, e-mail addresses, handles, hyphenated compounds "
-            "whose parts are words, possessives, British and American spellings and the house word list "
-            "(`words`, `words_file`, an inline `copylint-accept` comment) are never flagged."
+            "Flags words that are not English words: known misspellings (codespell's list and copylint's own "
+            "lexicon) and lower-case words that are neither in the dictionary nor common in English but are one or "
+            "two edits from an everyday word, with suggestions ranked by how well each fits between the "
+            "neighbouring words. A capitalised word is taken for a name unless a list knows the misspelling, or it "
+            "appears once, is unknown to English and one common slip (swapped or doubled letter; at a sentence "
+            "start or in a headline also a vowel) from an everyday word. Acronyms, words with digits, URLs, e-mail "
+            "addresses, handles, hyphenated compounds, possessives, British and American spellings, words built "
+            "from known words (re-, -ing, -ness...), terms repeated in the story, paragraphs in another language "
+            "and the house word list (`words`, `words_file`, an inline `copylint-accept` comment) are not flagged."
         ),
         why="A non-word in print is the most visible slip a desk can make, and readers take it as a sign of haste.",
         example="The goverment said the new bridge in Tarnwick would open in Febuary.",
