@@ -562,6 +562,7 @@ def check_archive(
     changed_any = False
     offset = 0
     tally.files += 1
+    emitter.file(archive.label, ())
     progress.begin(archive.path.name, total)
     pool = _pool(jobs, job)
     try:
@@ -595,6 +596,12 @@ def check_archive(
                     else:
                         temp.write(raw)
                 offset += length + len(_strip_ending(raw)[1])
+    except BaseException:
+        if temp is not None:
+            temp.close()
+            os.unlink(temp.name)
+            temp = None
+        raise
     finally:
         if pool is not None:
             pool.terminate()
@@ -633,8 +640,7 @@ def emit_results(
         threshold = fail_on(result.path)
         for record in records:
             tally.add(record, threshold)
-        if records:
-            emitter.file(result.path, records)
+        emitter.file(result.path, records)
 
 
 def default_jobs() -> int:
