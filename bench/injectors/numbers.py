@@ -31,7 +31,7 @@ _SKIP_AFTER = {"per", "cent", "percent", "of", "the", "a", "an", "and", "or", "t
                "from", "p", "am", "pm", "gmt", "is", "was", "were", "are", "as", "that", "than", "more", "years", "year",
                "times", "people", "months", "days", "weeks", "million", "billion"}
 _FIGURE = re.compile(
-    r"(?<![\w.,/:-])(?P<money>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<scale>bn|m|k)?(?P<pct>%)?"
+    r"(?<![\w.,/:-])(?P<money>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<scale>bn|m|k|\s(?:million|billion|trillion)\b)?(?P<pct>%)?"
     r"(?![\w/:-]|[.,]\d)"
     r"|\b(?P<word>" + "|".join(_WORDS) + r")\b",
     re.IGNORECASE,

@@ -189,6 +189,7 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += _typo_evidence(a, b) or -1
+            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             places_differ = bool(a.names and b.names and not (a.names & b.names))  # "in Arlow" ... "in Besk"
             contrasted = a.contrast or b.contrast  # "But ...", "while ...", "whereas ..."
             if places_differ and contrasted:
@@ -196,7 +197,6 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
             score -= places_differ + contrasted
             if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers):
                 score -= 1  # "71,000 new construction jobs" may be a part of "337,000 jobs"
-            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             if (a.kind.value + a.unit, a.noun) in crowded and not headline_pair:
                 score -= 1 if a.noun else 2  # a list or table of figures, not restatements
             pending.append((a, b, score))
