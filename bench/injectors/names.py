@@ -29,7 +29,7 @@ _NAME = regex.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{3,}(?![\p{L}\p{N}\-]
 _CLAUSE_START = frozenset(".!?\"“‘(:;—–")
 _NOT_NAMES = frozenset(
     "January February March April May June July August September October November December Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday President Minister Prime Secretary Chairman Chief Director "
+    "Wednesday Thursday Friday Saturday Sunday Christmas Easter President Minister Prime Secretary Chairman Chief Director "
     "Senator Governor Mayor Professor Doctor General Judge King Queen Prince Sir Lord Lady".split()
 )
 _VOWELS = "aeiou"

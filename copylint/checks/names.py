@@ -754,7 +754,7 @@ class InconsistentSpelling(BaseRule):
         shared = bool(mine) and any(_alike(mine, other, state.spelling, data) for other in theirs)
         if frequencies.is_common(variant) and not (shared and frequencies.zipf(variant) + 1 < frequencies.zipf(reference)):
             return "variant is a common word"  # a word of its own (Iran beside Iraq, Many beside Mann)
-        if not shared and frequencies.is_common(reference) and frequencies.zipf(variant) >= ATTESTED_ZIPF:
+        if not shared and reference in lower and frequencies.zipf(variant) >= ATTESTED_ZIPF:
             return "a word and a name"  # "Liffe" beside "Life": a rare name that happens to be near a word
         if mine and theirs and not shared and frequencies.zipf(variant) >= ATTESTED_ZIPF:
             return "different neighbours"  # "Mary Smyth" beside "John Smith": two people, both real names
