@@ -127,10 +127,13 @@ class CueSet:
 
 
 def _cue_regex(cue: str) -> str:
-    """The cue's regex with each literal space (outside a character class) widened to any whitespace."""
+    """The cue's regex with each literal space (outside a character class) widened to any run of whitespace.
+
+    An optional space (" ?" or " *") becomes an optional run.
+    """
     out: list[str] = []
     in_class = escaped = False
-    for char in cue:
+    for index, char in enumerate(cue):
         if escaped:
             out.append(char)
             escaped = False
@@ -144,10 +147,20 @@ def _cue_regex(cue: str) -> str:
             in_class = False
             out.append(char)
         elif char == " " and not in_class:
-            out.append(r"\s+")
+            out.append(r"\s*" if cue[index + 1 : index + 2] in ("?", "*") else r"\s+")
+        elif char in "?*" and index > 0 and cue[index - 1] == " " and not in_class and not _escaped_at(cue, index - 1):
+            continue  # folded into the optional run above
         else:
             out.append(char)
     return f"(?:{''.join(out)}){_WORD_END}"
+
+
+def _escaped_at(text: str, index: int) -> bool:
+    """True if the character at ``index`` is preceded by an odd number of backslashes."""
+    count = 0
+    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def cue_prefixes(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
