@@ -106,6 +106,8 @@ _UPPER_QUALIFIERS = (
     ("nearly",),
     ("almost",),
     ("not", "quite"),
+    ("as", "little", "as"),
+    ("as", "few", "as"),
 )
 _APPROX_QUALIFIERS = (
     ("about",),
@@ -145,7 +147,7 @@ _CHANGE_VERBS = frozenset(
     """rose risen rise rises rising climbed climb climbs climbing jumped jump jumps soared increased increase
     increases increasing grew grown grow fell fallen fall falls falling dropped drop drops declined decline
     slipped slumped plunged reduced cut cuts lowered raised revised doubled tripled up down upped hiked
-    boosted trimmed slashed lifted""".split()
+    boosted trimmed slashed lifted moved moving climbing slid""".split()
 )
 _CHANGE_AFTER = frozenset("more others additional extra further other per each apiece".split())
 _COMPARATIVE = re.compile(
@@ -497,7 +499,7 @@ class Extractor:
         noun_class = lex.nouns.get(noun, _lemma(noun)) if noun else ""
         if noun in lex.generic:
             noun_class = _lemma(noun)
-        changing = self._changing(lower, q_start, last)
+        changing = self._changing(lower, q_start, last, raw.kind)
         sentence = self._sentence(block, tokens[first].start)
         facts = sentences.get(sentence)
         if facts is None:
@@ -553,6 +555,8 @@ class Extractor:
             return False  # a year
         if before == "in" and first > 1 and lower[first - 2] in ("one", "1"):
             return False  # "one in 16": a ratio
+        if before == "of" and first > 1 and lower[first - 2] == "out":
+            return False  # "two out of 16": the whole of a ratio
         if before.lower() in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
             return False
         named = first > 1 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline
@@ -567,7 +571,7 @@ class Extractor:
         return True
 
     @staticmethod
-    def _changing(lower: list[str], q_start: int, last: int) -> bool:
+    def _changing(lower: list[str], q_start: int, last: int, kind: Kind) -> bool:
         """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12")."""
         n = len(lower)
         prev = lower[q_start - 1] if q_start > 0 else ""
@@ -576,6 +580,8 @@ class Extractor:
             return True
         if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
             return True
+        if kind is Kind.COUNT and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
+            return True  # "moved up seven places": a count of change, one per subject
         if prev == "from" and any(w in _CHANGE_VERBS for w in lower[max(0, q_start - 5) : q_start - 1]):
             return True  # "up from 67", "fell from 12": an earlier state
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
