@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from copylint.document import TokenKind
 from copylint.errors import ConfigError
 from copylint.finding import Applicability, Finding, Severity
-from copylint.ngrams import NgramModel, load_model
+from copylint.ngrams import ID_BITS, NgramModel, load_model
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
 
 if TYPE_CHECKING:
@@ -83,10 +83,10 @@ class ConfusionState:
     max_edit_candidates: int
     _model: NgramModel | None = None
     _words: dict[str, _WordInfo | None] = field(default_factory=dict)
-    _sides: dict[tuple[int, tuple[int, ...], bool], tuple[tuple[float, ...], tuple[bool, ...]]] = field(default_factory=dict)
+    _sides: dict[int, tuple[tuple[float, ...], tuple[bool, ...]]] = field(default_factory=dict)
     _classes: dict[str, tuple[int, _WordInfo | None, str]] = field(default_factory=dict)
     _contexts: dict[str, tuple[int, int]] = field(default_factory=dict)
-    decisions: dict[tuple[int, int, int, float], list[tuple[float, str]]] = field(default_factory=dict)
+    decisions: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
 
     @property
     def model(self) -> NgramModel:
@@ -176,10 +176,14 @@ class ConfusionState:
         return info
 
     def sides(
-        self, model: NgramModel, ids: tuple[int, ...], context: int, left: bool
+        self, model: NgramModel, word_id: int, ids: tuple[int, ...], context: int, left: bool, edits: bool
     ) -> tuple[tuple[float, ...], tuple[bool, ...]]:
-        """Log values of one side for the words ``ids`` next to ``context``, and which rest on listed pairs."""
-        key = (context, ids, left)
+        """Log values of one side for the words ``ids`` next to ``context``, and which rest on listed pairs.
+
+        ``ids`` are the written word and its listed alternatives, or (``edits``) its one-edit candidates,
+        so the written word's id and the two flags name them in the memo key.
+        """
+        key = ((context << ID_BITS | word_id) << 2) | (left << 1) | edits
         found = self._sides.get(key)
         if found is None:
             found = model.log_sides(ids, context, left)
@@ -399,7 +403,7 @@ class RealWordConfusion(BaseRule):
             # Nothing before: the word's own frequency stands in for the left side. At the start of a sentence
             # it is damped, because sentences open with other words ("If", "But") than running text favours.
             prior = 1.0 if prev_id >= 0 or (i > 0 and tokens[i - 1].text == ",") else SENTENCE_START_PRIOR
-            key = (prev_id, info.word_id, next_id, prior)
+            key = ((((prev_id + 1) << ID_BITS | info.word_id) << ID_BITS | (next_id + 1)) << 1) | (prior == 1.0)
             best = decisions.get(key)
             if best is None:
                 best = self._best(model, state, info, prev_id, next_id, prior)
@@ -419,11 +423,11 @@ class RealWordConfusion(BaseRule):
         """
         ids = info.ids
         if prev_id >= 0:
-            left, left_seen = state.sides(model, ids, prev_id, True)
+            left, left_seen = state.sides(model, info.word_id, ids, prev_id, True, False)
         else:
             left, left_seen = tuple(prior * v for v in info.log_counts[: len(ids)]), info.unseen
         if next_id >= 0:
-            right, right_seen = state.sides(model, ids, next_id, False)
+            right, right_seen = state.sides(model, info.word_id, ids, next_id, False, False)
         else:
             right, right_seen = info.zeros, info.unseen
         base = left[0] + right[0]
@@ -440,11 +444,11 @@ class RealWordConfusion(BaseRule):
             edits = info.edit_ids
             offset = listed + 1
             if prev_id >= 0:
-                left, left_seen = state.sides(model, edits, prev_id, True)
+                left, left_seen = state.sides(model, info.word_id, edits, prev_id, True, True)
             else:
                 left, left_seen = tuple(prior * v for v in info.log_counts[offset:]), info.unseen
             if next_id >= 0:
-                right, right_seen = state.sides(model, edits, next_id, False)
+                right, right_seen = state.sides(model, info.word_id, edits, next_id, False, True)
             else:
                 right, right_seen = info.zeros, info.unseen
             edit_threshold = state.log_edit_threshold + state.log_factor
