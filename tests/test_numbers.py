@@ -289,3 +289,10 @@ def test_bundled_lexicons_are_valid_and_sorted_sensibly() -> None:
     assert lexicon.words[("twelve",)] == 12
     assert all(low <= high for low, high in lexicon.vague.values())
     assert not set(lexicon.nouns) & lexicon.generic  # a generic noun never names a class
+
+
+def test_min_evidence_option_trades_recall_for_certainty() -> None:
+    text = "Schools close\n\nSnow closed 12 schools in Arlow on Monday.\n\nThe 21 schools in Arlow reopen on Friday."
+    assert len(lint_text(text, select=["numbers/disagreement"])) == 2
+    strict = {"numbers/disagreement": {"min_evidence": 9}}
+    assert lint_text(text, select=["numbers/disagreement"], options=strict) == []

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from copylint.finding import Applicability, Finding, Severity, Span
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     from copylint.document import Document
     from copylint.loader import Lexicon
 
-# Evidence needed before two differing numbers are called a contradiction; see _same_thing.
+# Evidence needed before two differing numbers are called a contradiction (see _same_thing); a desk may raise
+# it with the rule option ``min_evidence`` to see fewer, surer findings, or lower it to see more.
 _THRESHOLD = 2
+_OPTIONS = MappingProxyType({"min_evidence": _THRESHOLD})
 # Objects of "N% of ..." that cannot be more than all of themselves (unlike "150% of GDP").
 _WHOLE_SETS = frozenset(
     """vote votes voter voters respondent respondents population people resident residents adult adults child children
@@ -166,7 +169,7 @@ class _Conflict:
     others: tuple[Quantity, ...]
 
 
-def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Conflict]:
+def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: int = _THRESHOLD) -> list[_Conflict]:
     """Exact statements that contradict another statement of the same set and are not in the majority."""
     exact = [q for q in quantities if not q.vague and q.kind is not Kind.AGE]
     by_key: dict[tuple[str, str], list[Quantity]] = defaultdict(list)
@@ -204,7 +207,7 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int]) -> list[_Co
         # a figure restated elsewhere (the majority reading) is more likely the one the odd mention meant
         if support[a.span] or support[b.span]:
             score += 1
-        if score >= _THRESHOLD:
+        if score >= threshold:
             against[a.span].append(b)
             against[b.span].append(a)
     result = []
@@ -259,6 +262,7 @@ class NumberDisagreement(_NumbersRule):
 
     id = "numbers/disagreement"
     default_severity = Severity.WARNING
+    default_options = _OPTIONS
     summary = "The same count stated differently in two places"
     doc = RuleDoc(
         what=(
@@ -266,7 +270,8 @@ class NumberDisagreement(_NumbersRule):
             "set and from the same source, but with a different value ('at least 58 bodies' ... 'the 85 bodies'). "
             "The finding points at both places. Figures from different sources, about different sets, or marked as "
             "a change ('rose to', 'another', 'up from') are not compared; two sources that differ on a figure get "
-            "at most an info note."
+            "at most an info note. The option min_evidence (default 2) sets how much agreement of noun, wording, "
+            "digits and position two mentions need before they count as one figure."
         ),
         why="Readers notice when a story contradicts itself, and the wrong figure is usually a typing slip.",
         example=(
@@ -289,7 +294,7 @@ class NumberDisagreement(_NumbersRule):
         quantities = extractor.quantities(document) + extractor.ages(document)
         quantities.sort(key=lambda q: q.span.start)
         lede = _lede_blocks(document)
-        for conflict in _conflicts(quantities, lede):
+        for conflict in _conflicts(quantities, lede, int(context.options.get("min_evidence", _THRESHOLD))):
             if conflict.quantity.headline or conflict.other.headline:
                 continue  # numbers/headline-body reports these
             yield _conflict_finding(self, context, document, conflict)
@@ -348,6 +353,7 @@ class HeadlineBodyNumber(_NumbersRule):
 
     id = "numbers/headline-body"
     default_severity = Severity.WARNING
+    default_options = _OPTIONS
     summary = "A headline number the body contradicts"
     doc = RuleDoc(
         what=(
@@ -368,7 +374,8 @@ class HeadlineBodyNumber(_NumbersRule):
         quantities = extractor.quantities(document)
         if not any(q.headline for q in quantities):
             return
-        for conflict in _conflicts(quantities, _lede_blocks(document)):
+        threshold = int(context.options.get("min_evidence", _THRESHOLD))
+        for conflict in _conflicts(quantities, _lede_blocks(document), threshold):
             q = conflict.quantity
             if q.headline or conflict.other.headline:
                 yield _conflict_finding(self, context, document, conflict)
