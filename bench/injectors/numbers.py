@@ -1,11 +1,13 @@
 """Numbers injector: change one mention of a figure that the article states twice about the same thing.
 
-A figure counts as repeated when the same number (digits, a money sum, a share or a number word) appears in
-two sentences followed by the same word within the next three ("67 bodies" ... "67 bodies were"), or
-appears in the headline and again in the body. One of the two mentions is then changed the way figures go
-wrong in copy: two digits swapped, one digit mistyped, a digit dropped or doubled, a number word off by one
-or two. The finding must overlap the changed mention; its suggestion should restore the original.
-"""
+A figure counts as restated when the same number (digits, a money sum, a share or a number word) appears in
+two sentences, counting the same noun (the word right after it, a plural) with at least two other words in
+common within 60 characters ("58 miners trapped in the shaft" ... "the 58 miners in the shaft"); a sum or
+share needs four words in common. A headline figure counts when the lede repeats it with the same noun or
+two shared words. Labels ("Chapter 11", "401(k)"), years, dates, durations and ages are left alone. One of
+the two mentions is then changed the way figures go wrong in copy: two digits swapped, one digit mistyped,
+a digit dropped or doubled, a number word off by one or two. The finding must overlap the changed mention;
+its suggestion should restore the original."""
 
 from __future__ import annotations
 
