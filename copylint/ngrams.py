@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import array
 import bisect
-import hashlib
 import marshal
 import math
 import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -24,7 +22,7 @@ from pathlib import Path
 
 from copylint.errors import CopylintError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -49,7 +47,8 @@ class NgramData:
     unigrams: bytes  # array('d') of counts, already on the bigram scale
     bigram_keys: bytes  # array('q') of ``id_a << ID_BITS | id_b``, sorted
     bigram_counts: bytes  # array('f') of counts, parallel to the keys
-    neighbours: str  # per word id, its real-word neighbours one edit away, space-separated; lines joined by newlines
+    neighbours: str  # per word id, its real-word neighbours one edit away, space-separated, all run together
+    neighbour_offsets: bytes  # array('I'): where each word's neighbours start in ``neighbours`` (one extra at the end)
     suffixes: str  # sorted word endings that name a class of words (see ``suffix_of``), joined by newlines
     suffix_mass: bytes  # array('d'): total unigram count of the words in each class
     class_keys: bytes  # array('q'): sorted class bigram keys (LEFT_FLAG | suffix << ID_BITS | word, or word << ID_BITS | suffix)
@@ -69,7 +68,9 @@ class NgramModel:
         self.keys.frombytes(data.bigram_keys)
         self.values = array.array("f")
         self.values.frombytes(data.bigram_counts)
-        self.neighbour_lines = data.neighbours.split("\n")
+        self._neighbour_text = data.neighbours
+        self._neighbour_offsets = array.array("I")
+        self._neighbour_offsets.frombytes(data.neighbour_offsets)
         self.suffixes = data.suffixes.split("\n")
         self.suffix_mass = array.array("d")
         self.suffix_mass.frombytes(data.suffix_mass)
@@ -227,7 +228,8 @@ class NgramModel:
 
     def neighbours(self, word_id: int) -> list[str]:
         """Common real words one edit (insertion, deletion, substitution, transposition) away."""
-        return self.neighbour_lines[word_id].split()
+        offsets = self._neighbour_offsets
+        return self._neighbour_text[offsets[word_id] : offsets[word_id + 1]].split()
 
 
 def _package_file(name: str) -> Path:
@@ -357,7 +359,8 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
         unigrams=array.array("d", (c * scale for c in unigrams)).tobytes(),
         bigram_keys=array.array("q", keys).tobytes(),
         bigram_counts=array.array("f", (pairs[k] for k in keys)).tobytes(),
-        neighbours="\n".join(neighbours),
+        neighbours=" ".join(neighbours),
+        neighbour_offsets=array.array("I", _offsets(neighbours, 1)).tobytes(),
         suffixes="\n".join(endings),
         suffix_mass=array.array("d", mass).tobytes(),
         class_keys=array.array("q", class_keys).tobytes(),
@@ -367,7 +370,20 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
     )
 
 
+def _offsets(parts: list[str], gap: int) -> list[int]:
+    """Start of each part in ``sep.join(parts)`` (``gap`` = len(sep)), then the end of the text plus ``gap``."""
+    out = []
+    position = 0
+    for part in parts:
+        out.append(position)
+        position += len(part) + gap
+    out.append(position)
+    return out
+
+
 def _cache_path(sources: tuple[Path, ...]) -> Path | None:
+    import hashlib  # imported here: every run pays for what is imported at module level
+
     try:
         import platformdirs
     except ModuleNotFoundError:
@@ -386,6 +402,8 @@ def _read_cache(path: Path) -> NgramData | None:
 
 
 def _write_cache(path: Path, data: NgramData) -> None:
+    import tempfile  # only needed when the cache is (re)built
+
     fields = tuple(getattr(data, name) for name in NgramData.__slots__)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
