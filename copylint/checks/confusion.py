@@ -304,10 +304,13 @@ class RealWordConfusion(BaseRule):
             "common word one keystroke away (has/as, at/are, the/they). Each candidate is scored against the\n"
             "written word in its context (the words either side) with Google Books word-pair counts shipped by\n"
             "symspellpy, and the word is flagged only when the alternative is much more likely there.\n"
-            "Options: `threshold` (default 40) is how many times more likely a listed alternative must be;\n"
-            "`edit_threshold` (default 1000) the same for an unlisted word one edit away; `edit_candidates`\n"
-            "(default true) switches those off; `max_edit_candidates` caps how many are scored per word.\n"
-            "Raise the thresholds for fewer, surer findings; lower them to catch more."
+            "Options: `threshold` (default 40) is how many times more likely a listed alternative must be, for\n"
+            "sets that do not carry their own `threshold` in the lexicon (function-word sets such as if/of carry\n"
+            "far higher ones); `edit_threshold` (default 10000) the same for an unlisted word one edit away, which\n"
+            "is only tried where the written word is not attested next to its neighbours; `threshold_factor`\n"
+            "(default 1.0) multiplies every threshold: 2 or 4 for fewer, surer findings, 0.5 or 0.25 to catch\n"
+            "more; `edit_candidates` (default true) switches one-edit candidates off; `max_edit_candidates`\n"
+            "(default 8) caps how many are scored per word."
         ),
         why=(
             "Spell checkers pass these slips because every word is in the dictionary, and the eye reads the\n"
