@@ -152,11 +152,8 @@ class Run:
     start: int
     end: int
     block: int
-    next_word: str  # the casefolded word right after the run, if any ("said")
-    joined_after: bool  # a hyphen or slash glues the run to the next word ("Abbas-led")
     headline: bool
     initial: str = ""  # a given name written as an initial ("M Horan", "J. Okafor"), casefolded
-    determiner: bool = False  # "the Okafor report": the name is used as a modifier
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -237,6 +234,9 @@ class RunFinder:
                 items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
             else:  # most runs are one word
                 items = [(found, offset, offset + len(found))]
+            if len(items) == 1 and found.casefold() not in titles:
+                self._add_word(text, block, found, offset, headline, runs)
+                continue
             # A possessive ends a name: "Merkel's Christian Democratic Union" is two runs.
             chunk: list[tuple[str, int, int]] = []
             for item in items:
@@ -246,6 +246,22 @@ class RunFinder:
                     chunk = []
             if chunk:
                 self._add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+
+    def _add_word(self, text: str, block: Block, word: str, start: int, headline: bool, runs: list[Run]) -> None:
+        """The common case of _add_run: a run of one word that is not a title."""
+        if len(word) < 2 or word.isupper():
+            return
+        form = _name_form(word)
+        key = form.casefold()
+        if key in self.data.not_names or not form.isalpha():
+            if key in self.data.not_names or not form.replace("'", "").replace("’", "").isalpha():
+                return
+            if max(form.find("'"), form.find("’")) > 1:
+                return  # "We’re", "Can't": a contraction, not a name like O'Brien
+        weak = headline or _after_opener(text, block, start)
+        run_index = len(runs)
+        name = NameWord(key, form, start, start + len(form), run_index, weak)
+        runs.append(Run((name,), (), start, start + len(word), block.index, block.is_headline))
 
     def _add_run(
         self,
@@ -297,24 +313,8 @@ class RunFinder:
             words.append(NameWord(key, form, start, start + len(form), run_index, weak and position == 0))
         if not words and not run_titles:
             return
-        end = members[-1][2]
-        after = _AFTER.match(text, end, block.span.end)
-        joined_after = bool(after and after.group(1))
-        next_word = after.group(2).casefold() if after and after.group(2) else ""
-        determiner = _DETERMINER_BEFORE.search(text, max(block.span.start, members[0][1] - 5), members[0][1]) is not None
         runs.append(
-            Run(
-                tuple(words),
-                tuple(run_titles),
-                members[0][1],
-                end,
-                block.index,
-                next_word,
-                joined_after,
-                block.is_headline,
-                initial,
-                determiner,
-            )
+            Run(tuple(words), tuple(run_titles), members[0][1], members[-1][2], block.index, block.is_headline, initial)
         )
 
 
@@ -573,6 +573,17 @@ def _words_near(document: Document, offset: int, reach: int = 6) -> Iterator[str
     for token in words[max(0, index - reach) : index + reach + 1]:
         if token.text.islower():  # "the Chemical Brothers" names a band, "his brothers" a family
             yield token.text
+
+
+def _surroundings(document: Document, run: Run) -> tuple[str, bool, bool]:
+    """The word after a run ("said"), whether a hyphen glues it to that word, and whether "the" stands before it."""
+    text = document.text
+    span = document.blocks[run.block].span
+    after = _AFTER.match(text, run.end, span.end)
+    joined_after = bool(after and after.group(1))
+    next_word = after.group(2).casefold() if after and after.group(2) else ""
+    determiner = _DETERMINER_BEFORE.search(text, max(span.start, run.start - 5), run.start) is not None
+    return next_word, joined_after, determiner
 
 
 def _gender(run: Run, data: NameData) -> str:
@@ -930,15 +941,16 @@ class FirstReference(BaseRule):
             if not run.words:
                 continue
             surname = run.words[-1].key
-            if run.joined_after:
+            next_word, joined_after, determiner = _surroundings(document, run)
+            if joined_after:
                 continue  # "Okafor-led", "Okafor/Mensah"
             if any(t in personal for t in run.titles):
                 person.add(surname)
             if len(run.words) > 1 and " " in document.text[run.words[-2].end : run.words[-1].start]:
-                if len(run.words) <= 3 and run.next_word in data.reporting_verbs:
+                if len(run.words) <= 3 and next_word in data.reporting_verbs:
                     person.add(surname)  # "Daniel Okafor said"
                 first_full.setdefault(surname, run)
-            elif surname not in first_full and len(run.words) == 1 and not run.determiner and run.next_word not in data.kinship:
+            elif surname not in first_full and len(run.words) == 1 and not determiner and next_word not in data.kinship:
                 first_lone.setdefault(surname, run)  # not "the Okafor report": that names no one yet
         frequencies = state.frequencies
         for surname, lone in first_lone.items():
