@@ -102,6 +102,8 @@ def test_unknown_typo_is_a_warning_with_ranked_suggestions_and_an_unsafe_fix() -
         ("The harbour master said the new pier was finaly open.", "finaly", "finally"),
         ("Councillors voted to seperate the two budgets.", "seperate", "separate"),
         ("Water had flodded the lower streets of Tarnwick.", "flodded", "flooded"),
+        ("The fishing industrey in Tarnwick employs 400 people.", "industrey", "industry"),
+        ("Two ferry companys bid for the Haldane route.", "companys", "companies"),
         ("Councillors said the residnets would be rehoused.", "residnets", "residents"),
         ("The trust said visitor numbers had increasd sharply.", "increasd", "increased"),
         ("Police said the suspect was arested near the quay.", "arested", "arrested"),

@@ -79,11 +79,12 @@ WEB_WORD_MARGIN_HIGH = 2.0
 WEB_TERM_ZIPF = 2.5  # from this web frequency on, a form is a term (json, muni) unless one cheap slip from a word
 TERM_SLIP_COST = 0.75
 REPEATED_TARGET_ZIPF = 4.0  # an unknown word used twice is a typo only of an everyday word
-AFFIX_BASE_ZIPF = 2.5  # a base this frequent takes affixes ("balk" + "ed")
+AFFIX_BASE_ZIPF = 3.0  # a base this frequent takes affixes (not a rare name: "neal" + "ly")
 PLAIN_SLIP_ZIPF = 4.0  # ... unless an everyday word is one cheap slip away ("backwords")
 PLAIN_SLIP_COST = 0.6
 SLIP_WEIGHT = 1.6  # log10 units of likelihood one unit of edit cost is worth
 SPLIT_COST = 0.6  # a missing space
+PLURAL_COST = 0.5  # a -y plural made with -ys
 SPLIT_ZIPF = 4.0  # both halves of a run-together pair must be everyday words
 FIRST_LETTER_BONUS = 0.4  # writers rarely get the first letter wrong
 
@@ -193,6 +194,10 @@ for _r, _row in enumerate(_KEYBOARD_ROWS):
                 near += [_KEYBOARD_ROWS[_other][k] for k in (_c - 1, _c, _c + 1) if 0 <= k < len(_KEYBOARD_ROWS[_other])]
         _NEIGHBOURS[_key] = "".join(near)
 _SOUND_ALIKE = frozenset(["ck", "kc", "cs", "sc", "sz", "zs", "iy", "yi", "fv", "vf", "gj", "jg", "mn", "nm", "td", "dt"])
+
+
+def _consonant_y(word: str) -> bool:
+    return len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou"
 
 
 def _whole_word(word: str) -> str:
@@ -455,9 +460,13 @@ class _Scan:
                 return False  # "Mr. Smith": not a sentence start
         return position < start or text[position - 1 : start].strip() == ""
 
-    def _coined(self, stem: str) -> bool:
-        """True if ``stem`` is a known word with an affix, or two everyday words run together."""
+    def _coined(self, stem: str, ranked: list[str]) -> bool:
+        """True if ``stem`` is a known word with an affix, or two everyday words run together (and not a
+        plain slip from an everyday word, which is likelier than a coinage)."""
         vocabulary = self.vocabulary
+        best = ranked[0] if ranked and " " not in ranked[0] else ""
+        if best and vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and _edit_cost(stem, best) <= PLAIN_SLIP_COST:
+            return False
         for prefix in _PREFIXES:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
                 base = stem[len(prefix) :]
@@ -465,6 +474,8 @@ class _Scan:
                     return True
         if self._suffixed(stem):
             return True
+        if any(" " not in r and vocabulary.frequency(r) >= PLAIN_SLIP_ZIPF for r in ranked):
+            return False  # two words run together lose to any everyday word one edit away (indus+trey)
         for cut in range(3, len(stem) - 2):
             left, right = stem[:cut], stem[cut:]
             if (
@@ -482,8 +493,8 @@ class _Scan:
         for suffix in _SUFFIXES:
             if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
                 base = stem[: -len(suffix)]
-                if suffix == "s" and base.endswith(("s", "x", "z", "sh", "ch")):
-                    continue  # businesss
+                if suffix == "s" and (base.endswith(("s", "x", "z", "sh", "ch")) or _consonant_y(base)):
+                    continue  # businesss, companys
                 if suffix[0] in "aeiou" and base.endswith("e") and not base.endswith(("ee", "oe", "ye")):
                     continue  # moveing, saleing: the e drops
                 if self._base(base) or self._base(base + "e"):
@@ -504,6 +515,8 @@ class _Scan:
         """True if ``stem`` is the British (or American) form of a dictionary word, or an irregular plural."""
         is_word = self.vocabulary.is_word
         for british, american in _SPELLING_VARIANTS:
+            if len(british) < 3 and len(stem) < 6:
+                continue  # "ae" and "oe" only in longer words (paediatric, manoeuvre), not in slips (aer, mooe)
             if british in stem and is_word(stem.replace(british, american)):
                 return True
             if len(american) > 2 and american in stem and is_word(stem.replace(american, british)):
@@ -547,7 +560,7 @@ class _Scan:
         if (repeated and frequency > 0) or self._variant(stem):
             return None
         ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
-        if self._coined(stem) and not self._plain_slip(stem, ranked):
+        if self._coined(stem, ranked):
             return None
         if not ranked:
             return None  # nothing it could be a slip for: a coinage or a foreign word
@@ -564,13 +577,6 @@ class _Scan:
             return None  # a term used twice and close to no everyday word (a currency, a species)
         return _Verdict(tuple(ranked), None)
 
-    def _plain_slip(self, stem: str, ranked: list[str]) -> bool:
-        """True if the best suggestion is an everyday word one cheap slip away (so not a coinage)."""
-        if not ranked or " " in ranked[0]:
-            return False
-        best = ranked[0]
-        return self.vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and _edit_cost(stem, best) <= PLAIN_SLIP_COST
-
     def _ranked(self, stem: str, frequency: float, max_distance: int) -> list[str]:
         """Real words near ``stem``, best first: likely slips to words that fit between the neighbours."""
         vocabulary = self.vocabulary
@@ -578,6 +584,8 @@ class _Scan:
         if not candidates and max_distance >= 2:
             candidates = vocabulary.candidates(stem, 2)
         options = [c for c, _ in candidates if "'" not in c or "'" in stem]
+        if stem.endswith("ys") and _consonant_y(stem[:-1]) and vocabulary.is_word(stem[:-2] + "ies"):
+            options.append(stem[:-2] + "ies")  # companys: the plural of a consonant + y word
         for cut in range(1, len(stem)):
             left, right = stem[:cut], stem[cut:]
             if (
@@ -599,6 +607,8 @@ class _Scan:
         for option in options:
             target = option.lower()
             cost = SPLIT_COST if " " in target else _edit_cost(stem, target)
+            if target.endswith("ies") and stem.endswith("ys") and target[:-3] == stem[:-2]:
+                cost = PLURAL_COST  # companys -> companies: one slip of grammar, not two of typing
             fit = context.fit(self._left, target, self._right)
             bonus = FIRST_LETTER_BONUS if target[:1] == stem[:1] else 0.0
             scored.append((fit - SLIP_WEIGHT * cost + bonus, option))
