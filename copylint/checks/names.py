@@ -510,11 +510,16 @@ class Spelling:
     """Similarity tests between two casefolded words, through rapidfuzz and jellyfish (imported on first use)."""
 
     def __init__(self) -> None:
-        from jellyfish import metaphone
         from rapidfuzz.distance import OSA
 
         self.distance = OSA.distance
-        self.metaphone = metaphone
+
+    @staticmethod
+    def metaphone(word: str) -> str:
+        """The word's Metaphone key (jellyfish is imported only when a short or distant pair needs it)."""
+        from jellyfish import metaphone
+
+        return metaphone(word)
 
     def variants(self, key: str, keys: Sequence[str]) -> list[tuple[str, int]]:
         """Keys within two edits of ``key`` (transpositions count as one), nearest first."""
