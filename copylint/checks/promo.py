@@ -58,7 +58,7 @@ _LEAD_MARK = r"""[.!?…]["”’')\]]{0,2}|["”’)\]]|\n"""  # a sentence end
 _LEAD = rf"(?P<lead>^|{_LEAD_MARK})[ \t\u00a0]*{_JUNK}"
 _WORD_END = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
 _TRAILING_MARKS = " \t\u00a0:.;,-–—→»›>|…!*]"
-_WORDS = regex.compile(r"\p{L}[\p{L}'’]*")
+_WORDS = re.compile(r"[^\W\d_][^\W\d_'’]*")
 _SPACES = re.compile(r"\s+")
 # Words that stay lower case in Title Case, and words too common to show that a tail repeats the article.
 _MINOR_WORDS = frozenset("a an and as at but by de for from in into of on or over per the to via vs with & | - – — : /".split())
@@ -68,7 +68,7 @@ _STOPWORDS = frozenset(
     that the their them then there they this to two up us was we were what when where which who why will with
     would year years you""".split()
 )
-_ABBREVIATION = regex.compile(r"(?:\p{L}\.){2,}|(?:inc|corp|co|ltd|jr|sr|st|bros|no|plc)\.", regex.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}|(?:inc|corp|co|ltd|jr|sr|st|bros|no|plc)\.", re.IGNORECASE)
 
 # Literal prefixes of cues (for the fast pre-filter) are found by partial matching over this alphabet, up to
 # _PREFIX_DEPTH characters and _PREFIX_LIMIT prefixes per cue; a cue whose next character could be something
@@ -293,24 +293,43 @@ def _literal(prefix: str) -> str:
     return r"\s+".join(re.escape(part) for part in prefix.split(" "))
 
 
-def _prefilter(cues: Sequence[Cue]) -> str | None:
-    """A case-sensitive alternation of the cues' first word (up to four characters), as it may be written.
+def _letter(char: str, any_case: bool) -> str:
+    if char.lower() == char.upper():
+        return re.escape(char)
+    return f"[{char.upper()}{char.lower()}]" if any_case else char.upper()
 
-    Kept short on purpose: stdlib re tries alternatives one by one; the full prefixes are checked after.
+
+def _trie(heads: dict[str, bool], depth: int = 0) -> str:
+    """A regex matching any of ``heads`` (lower case; True = may start lower case) as a prefix tree.
+
+    The first letter is a capital unless the head allows any case; later letters may be either case. A tree
+    keeps the pattern short, so it compiles fast and the scanner tries few alternatives.
     """
-    heads: set[str] = set()
+    if "" in heads:
+        return ""  # a shorter head already matches everything longer
+    groups: dict[str, dict[str, bool]] = {}
+    for head, any_case in heads.items():
+        groups.setdefault(head[0], {})[head[1:]] = any_case
+    parts = []
+    for char in sorted(groups):
+        rest = groups[char]
+        first = _letter(char, depth > 0 or any(rest.values()))
+        parts.append(first + _trie(rest, depth + 1))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _prefilter(cues: Sequence[Cue]) -> str | None:
+    """A case-sensitive pattern for the cues' first word (up to four characters), as it may be written."""
+    heads: dict[str, bool] = {}
     for cue in cues:
         if cue.prefixes is None:
             continue
         for prefix in cue.prefixes:
             head = prefix[:4].split(" ", 1)[0]
-            first = next((i for i, c in enumerate(head) if c.isalpha()), 0)
-            heads.update((head[:first] + head[first:].capitalize(), head.upper()))
-            if cue.case is Case.ANY:
-                heads.update((head, head[: first + 1] + head[first + 1 :].upper()))
+            heads[head] = heads.get(head, False) or cue.case is Case.ANY
     if not heads:
         return None
-    return "|".join(re.escape(h) for h in sorted(heads, key=lambda h: (-len(h), h)))
+    return _trie(heads)
 
 
 def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> CueSet:
