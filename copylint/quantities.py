@@ -68,7 +68,8 @@ class Quantity:
     partitive: bool  # "35 of the casualties": a part of ``noun``
     changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
     contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
-    names: frozenset[str]  # capitalised words of the sentence (not its first word): places, people, bodies
+    names: frozenset[str]  # capitalised words of the sentence (not its first word): people, bodies, places
+    places: frozenset[str]  # places the sentence is about ("in Arlow"), to tell two sets apart
     context: frozenset[str]  # content words near the number
 
 
@@ -185,6 +186,7 @@ _SOURCE_NOUNS = frozenset(
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
+_PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]or)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
 _SENTENCE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -297,6 +299,7 @@ class _SentenceFacts:
     source: str
     contrast: bool
     names: frozenset[str]
+    places: frozenset[str]
 
 
 @dataclass
@@ -508,6 +511,7 @@ class Extractor:
                 "" if block.is_headline else self._source(sentence_text),
                 _CONTRAST.search(sentence_text) is not None,
                 _names(sentence_text),
+                _places(sentence_text),
             )
             sentences[sentence] = facts
         span = Span(tokens[first].start, tokens[last].end)
@@ -536,6 +540,7 @@ class Extractor:
             changing=changing,
             contrast=facts.contrast,
             names=facts.names,
+            places=facts.places,
             context=self._context(lower, tokens, first, last, noun),
         )
 
@@ -629,6 +634,7 @@ class Extractor:
             changing=False,
             contrast=False,
             names=frozenset(),
+            places=frozenset(),
             context=frozenset(),
         )
 
@@ -783,11 +789,20 @@ class Extractor:
         return ""
 
 
+def _places(sentence: str) -> frozenset[str]:
+    """Places the sentence is about ("in Arlow", "at the Besk depot"), less weekdays and months."""
+    names = set()
+    for match in _PLACE.finditer(sentence):
+        name = _POSSESSIVE.sub("", match.group(1).lower())
+        if name not in _NOT_SOURCES and len(name) > 1:
+            names.add(name)
+    return frozenset(names)
+
+
 def _names(sentence: str) -> frozenset[str]:
     """Capitalised words after the first word of a sentence, less weekdays and months."""
-    words = _SENTENCE_WORDS.findall(sentence)[1:]
     names = set()
-    for word in words:
+    for word in _SENTENCE_WORDS.findall(sentence)[1:]:
         if not word[0].isupper():
             continue
         name = _POSSESSIVE.sub("", word.lower())  # "Mueller's" and "Mueller’s" name the same person

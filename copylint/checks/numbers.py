@@ -189,11 +189,15 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
                     support[a.span] += 1
                     support[b.span] += 1
                 continue
+            typo = _typo_evidence(a, b)
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
-                score += _typo_evidence(a, b) or -1
+                score += typo or -1
             headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
-            places_differ = bool(a.names and b.names and not (a.names & b.names))  # "in Arlow" ... "in Besk"
+            # "in Arlow" ... "in Besk", or no name in common at all: probably two sets
+            places_differ = bool(a.places and b.places and not (a.places & b.places)) or bool(
+                a.names and b.names and not (a.names & b.names)
+            )
             contrasted = a.contrast or b.contrast  # "But ...", "while ...", "whereas ..."
             if places_differ and contrasted:
                 continue  # set side by side on purpose: two sets
