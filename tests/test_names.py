@@ -218,3 +218,40 @@ def test_frequencies_are_cached(tmp_path: Path) -> None:
     assert list(tmp_path.glob("names-zipf-*.marshal"))
     second = EnglishFrequencies(cache_dir=tmp_path)
     assert second.zipf("greenspan") == first.zipf("greenspan")
+
+
+def test_bundled_lexicons_are_consistent() -> None:
+    data = _builtin_data()
+    assert data.male_titles <= data.titles and data.female_titles <= data.titles and data.personal_titles <= data.titles
+    assert not data.male_titles & data.female_titles
+    assert not data.titles & data.particles
+    assert all(p == p.lower() for p in data.particles)
+    assert data.demonym_group["britain"] == data.demonym_group["british"] != data.demonym_group["france"]
+    assert {"s", "n", "ian"} <= data.inflection_suffixes
+    assert "said" in data.reporting_verbs and "brother" in data.kinship
+
+
+def test_names_injector_respells_one_mention_of_a_repeated_name() -> None:
+    import random
+
+    from bench.corpus import Article
+    from bench.injectors.names import make
+
+    article = Article(
+        "t1",
+        "test",
+        "Harbour reopens",
+        (
+            "Harbour master Colin Treharne said the quay would reopen on Monday.",
+            "Treharne said repairs had cost 40,000 pounds, and the Kellow ferry would resume.",
+        ),
+    )
+    injected = make(Path("."), 7).inject(article, random.Random(3))
+    assert injected is not None
+    (injection,) = injected.injections
+    assert injection.original == "Treharne"
+    assert injection.injected != "Treharne" and injection.group in ("vowel", "consonant", "translit")
+    assert injected.text[injection.start : injection.end] == injection.injected
+    found = _names(injected.text)
+    assert [injected.text[f.span.start : f.span.end] for f in found] == [injection.injected]
+    assert found[0].replacements == ("Treharne",)
