@@ -232,10 +232,12 @@ def test_motivating_story_shape_gives_no_warning() -> None:
     assert [f for f in findings if f.severity >= Severity.WARNING] == []
 
 
-def test_every_numbers_rule_is_documented() -> None:
+def test_every_numbers_rule_is_documented_with_an_example_it_flags() -> None:
     for rule in NUMBER_RULES:
         assert rule.doc.missing_sections() == [], rule.id
         assert rule.id.startswith("numbers/")
+        assert [f for f in lint_text(rule.doc.example, select=[rule.id]) if f.rule == rule.id], rule.id
+        assert [f for f in lint_text(rule.doc.use_instead, select=[rule.id]) if f.rule == rule.id] == [], rule.id
 
 
 def test_cli_reports_numbers_with_related_line(tmp_path: Path) -> None:

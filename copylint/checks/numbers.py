@@ -279,12 +279,12 @@ class NumberDisagreement(_NumbersRule):
         ),
         why="Readers notice when a story contradicts itself, and the wrong figure is usually a typing slip.",
         example=(
-            "Crews found the bodies of 58 miners in the Darrow shaft.\n\n"
-            "Rescuers said the 85 miners had been trapped since Tuesday."
+            "Miners trapped in Darrow\n\nCrews found the bodies of 58 miners in the Darrow shaft.\n\n"
+            "Rescuers said the 85 miners had been trapped in the shaft since Tuesday."
         ),
         use_instead=(
-            "Crews found the bodies of 58 miners in the Darrow shaft.\n\n"
-            "Rescuers said the 58 miners had been trapped since Tuesday."
+            "Miners trapped in Darrow\n\nCrews found the bodies of 58 miners in the Darrow shaft.\n\n"
+            "Rescuers said the 58 miners had been trapped in the shaft since Tuesday."
         ),
         fix_safety=(
             "Display only: the finding suggests the figure the rest of the story uses, but only the reporter's notes "
