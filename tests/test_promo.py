@@ -183,6 +183,11 @@ def test_bare_read_needs_a_headline_about_something_else() -> None:
     assert flagged(other) == [("promo/read-more", "Read Valdoro mill to hire 40 workers")]
 
 
+def test_bare_read_before_a_headline_in_capitals_needs_no_novel_words() -> None:
+    text = "VALDORO MILLS Q3 NET\n\nValdoro Mills Inc said third quarter net rose.\n\nRead  VALDORO MILLS INC 4TH QTR NET\n"
+    assert flagged(text) == [("promo/read-more", "Read  VALDORO MILLS INC 4TH QTR NET")]
+
+
 def test_headline_tail_must_not_end_like_a_sentence() -> None:
     text = "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nRead Valdoro mill hires 40 workers.\n"
     assert flagged(text) == []

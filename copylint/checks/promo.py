@@ -409,6 +409,12 @@ def _is_title(words: list[str]) -> bool:
     return True
 
 
+def _shouted(tail: str) -> bool:
+    """True for an all-capitals tail of three words or more: a wire headline, never a sentence of the story."""
+    letters = [c for c in tail if c.isalpha()]
+    return len(tail.split()) >= 3 and len(letters) >= 8 and all(c.isupper() for c in letters)
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in (m.group().lower() for m in _WORDS.finditer(text)) if len(w) > 2 and w not in _STOPWORDS}
 
@@ -605,7 +611,7 @@ def _match_start(
         tail = text[found.end() : end]
         if not _tail_fits(cue, tail):
             continue
-        if cue.novel and not article.shares_few_words(tail, base + cue_start, base + end):
+        if cue.novel and not _shouted(tail) and not article.shares_few_words(tail, base + cue_start, base + end):
             continue
         if cut < 0:
             return PromoMatch(block.span, found.group(), _block_deletion(document, block), True)
