@@ -284,7 +284,7 @@ class RunFinder:
         if weak and len(members) > 1 and first not in titles and (first in lower or common.get(first, 0.0) >= FUNCTION_WORD_ZIPF):
             members = members[1:]  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
             weak = False
-        if len(members) > 2 and first not in titles and members[1][0].casefold().rstrip(".") in titles:
+        if weak and len(members) > 2 and first not in titles and members[1][0].casefold().rstrip(".") in titles:
             members = members[1:]  # "Despite Mr Okafor": no name has a title inside it
             weak = False
         named = sum(1 for m in members if m[0][0].isupper() and m[0].casefold().rstrip(".") not in titles)
@@ -486,6 +486,12 @@ def is_inflection(a: str, b: str, data: NameData) -> bool:
         common += 1
     if common < 3:
         return False
+    if len(a) == len(b) and _vowel_swap(a, b):
+        return False  # a changed vowel inside a suffix (States/Statis, Russian/Russean)
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    doubled = len(longer) == len(shorter) + 1 and longer[common] == longer[common - 1]
+    if doubled and longer[:common] + longer[common + 1 :] == shorter:
+        return False  # a doubled letter before a suffix (Americans/Americanns)
     suffixes = data.inflection_suffixes
     rest_a, rest_b = a[common:], b[common:]
     if not rest_a or not rest_b:
@@ -783,8 +789,11 @@ class InconsistentSpelling(BaseRule):
         gender = _gender(run, data)
         if gender and any(_gender(runs[w.run], data) not in ("", gender) for w in references):
             return "different gender"  # "Mrs Osei" beside "Mr Osey": a couple, not a slip
-        if any(word in data.kinship for word in _words_near(document, mention.start)):
-            return "kinship"  # "his brother Karel": family members may have similar names
+        given = (len(run.words) > 1 and run.words[0] is mention) or (
+            not mine and any(len(runs[w.run].words) > 1 and runs[w.run].words[0] is w for w in references)
+        )
+        if given and any(word in data.kinship for word in _words_near(document, mention.start)):
+            return "kinship"  # "her sister Marion" beside "Marian Kowal": family members share a surname, not a name
         return ""
 
     def _judge(
