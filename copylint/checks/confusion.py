@@ -23,19 +23,24 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _JOINERS = frozenset("-‐‑–/&_@'’.\\+=*")
 # Marks after which the next word starts a sentence or clause and may carry a capital.
 _OPENERS = frozenset(".!?:;\"“”‘'(«[—–-")
+LOG_PHRASE_END_FACTOR = math.log(5.0)  # extra evidence asked for when the word ends a phrase
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _CAPITAL, _CUE, _MODEL = 1, 2, 4  # how a written token is checked (see ConfusionState.classify)
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
-_CUE_KEYS = frozenset({"written", "intended", "next"})
+_CUE_KEYS = frozenset({"written", "intended", "next", "after_quote", "after_name"})
+_CLOSING_QUOTES = frozenset("\"”’'")
+_QUOTE_ENDS = frozenset(",.!?")
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A fixed context that settles a confusion the model cannot score (contractions)."""
+    """A fixed context that settles a confusion the model cannot score (contractions, attributions)."""
 
     written: str
     intended: str
     next_words: frozenset[str]
+    after_quote: bool = False  # also when the word follows the end of a quotation (',” sad the mayor')
+    after_name: bool = False  # also when the word follows a capitalised word inside a sentence ('Ruiz sad')
 
 
 @dataclass(frozen=True)
@@ -238,14 +243,20 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
         if not isinstance(raw_cues, list):
             raise lexicon.error("cues must be a list of tables ([[entries.cues]])", "cues")
         for cue in raw_cues:
-            if not isinstance(cue, dict) or set(cue) != _CUE_KEYS:
-                raise lexicon.error("each cue needs exactly written, intended and next", "cues")
+            if not isinstance(cue, dict) or not {"written", "intended"} <= set(cue) <= _CUE_KEYS:
+                raise lexicon.error("each cue needs written and intended, with next and/or after_quote", "cues")
+            after_quote = cue.get("after_quote", False)
+            after_name = cue.get("after_name", False)
+            if not isinstance(after_quote, bool) or not isinstance(after_name, bool):
+                raise lexicon.error("after_quote and after_name must be true or false", "after_")
+            if not (after_quote or after_name or cue.get("next")):
+                raise lexicon.error("a cue needs a list of next words, after_quote = true or after_name = true", "written")
             written = _strings(lexicon, [cue["written"]], "written")[0].lower()
             intended = _strings(lexicon, [cue["intended"]], "intended")[0]
             if written == intended.lower():
                 raise lexicon.error(f"cue for {written!r} corrects a word to itself", written)
-            next_words = frozenset(w.lower() for w in _strings(lexicon, cue["next"], "next"))
-            cues.setdefault(written, []).append(Cue(written, intended, next_words))
+            next_words = frozenset(w.lower() for w in _strings(lexicon, cue.get("next", []), "next"))
+            cues.setdefault(written, []).append(Cue(written, intended, next_words, after_quote, after_name))
         ignore.update(w.lower() for w in _strings(lexicon, entries.get("ignore", []), "ignore"))
     return Lexicon(
         MappingProxyType({w: tuple(a.items()) for w, a in alternatives.items()}),
@@ -433,7 +444,9 @@ class RealWordConfusion(BaseRule):
             right, right_seen = state.sides(model, info.word_id, ids, next_id, False, False)
         else:
             right, right_seen = info.zeros, info.unseen
-        base = left[0] + right[0]
+        # Before a comma or full stop there is no right side to compare, and the left side alone overrates
+        # words that rarely end a phrase ("they were said," for "they were sad,"): ask for more.
+        base = left[0] + right[0] + (0.0 if next_id >= 0 else LOG_PHRASE_END_FACTOR)
         listed = len(info.listed)
         winners: list[tuple[float, str]] = []
         for k in range(1, listed + 1):
@@ -477,18 +490,35 @@ class RealWordConfusion(BaseRule):
     def _cue(
         self, text: str, tokens: Sequence[Token], i: int, lower: str, cues: Mapping[str, tuple[Cue, ...]], context: RuleContext
     ) -> Finding | None:
-        if i + 1 >= len(tokens) or tokens[i + 1].kind is not TokenKind.WORD or _glued(text, tokens[i + 1]):
-            return None
-        following = tokens[i + 1].text.lower()
+        following = ""
+        if i + 1 < len(tokens) and tokens[i + 1].kind is TokenKind.WORD and not _glued(text, tokens[i + 1]):
+            following = tokens[i + 1].text.lower()
+        # The end of a quotation: a closing quote mark right after , . ! or ?, then a space before the word.
+        quoted = (
+            i >= 2
+            and tokens[i - 1].text in _CLOSING_QUOTES
+            and tokens[i - 2].text in _QUOTE_ENDS
+            and tokens[i - 2].end == tokens[i - 1].start
+            and tokens[i - 1].end < tokens[i].start
+        )
+        named = (
+            i >= 1
+            and tokens[i - 1].kind is TokenKind.WORD
+            and tokens[i - 1].text[0].isupper()
+            and not _is_sentence_start(tokens, i - 1)
+        )
         for cue in cues.get(lower, ()):
-            if following in cue.next_words:
+            if (following and following in cue.next_words) or (quoted and cue.after_quote) or (named and cue.after_name):
                 written = tokens[i].text
                 intended = cue.intended.replace("'", "’") if "’" in written or "’" in text else cue.intended
                 replacement = match_case(written, intended)
+                where = "after a quotation" if quoted else f"after '{tokens[i - 1].text}'"
+                if following and following in cue.next_words:
+                    where = f"before '{tokens[i + 1].text}'"
                 return self.finding(
                     context,
                     tokens[i].span,
-                    f"'{written}' before '{tokens[i + 1].text}' should be '{replacement}'",
+                    f"'{written}' {where} should be '{replacement}'",
                     replacement=replacement,
                     applicability=Applicability.UNSAFE,
                 )
