@@ -59,6 +59,29 @@ def test_correct_use_stays_clean(text: str) -> None:
     assert findings(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"We will rebuild," sad the mayor of Ashby.', "after a quotation"),
+        ("Mayor Ana Ruiz sad the road would reopen.", "after 'Ruiz'"),
+        ("The plan was backed, sad Mr Okafor.", "before 'Mr'"),
+    ],
+)
+def test_attribution_cues(text: str, message: str) -> None:
+    (finding,) = lint_text(text, select=[RULE])
+    assert text[finding.span.start : finding.span.end] == "sad"
+    assert finding.replacements == ("said",)
+    assert message in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"We were sad," he said.', "They were sad, and the town of Ashby mourned.", 'It was a "sad" day, she said.'],
+)
+def test_sad_used_correctly_stays_clean(text: str) -> None:
+    assert findings(text) == []
+
+
 def test_sentence_start_keeps_capital_in_replacement() -> None:
     assert findings("Pubic support for the plan has grown.") == [("Pubic", "Public", "warning")]
     assert findings("Its been a hard year for the club.") == [("Its", "It's", "warning")]
@@ -121,6 +144,8 @@ def test_lexicon_sets_and_cues_are_merged() -> None:
         ('sets = [{ words = ["bale", "able"], threshold = 0 }]', "at least 1"),
         ('colour = ["x"]', "unknown entries key"),
         ('[[entries.cues]]\nwritten = "its"\nintended = "its"\nnext = ["own"]', "corrects a word to itself"),
+        ('[[entries.cues]]\nwritten = "sad"\nintended = "said"', "needs a list of next words"),
+        ('[[entries.cues]]\nwritten = "sad"\nintended = "said"\nafter_name = "yes"', "true or false"),
     ],
 )
 def test_bad_lexicon_is_reported_with_path_and_line(entries: str, message: str) -> None:
