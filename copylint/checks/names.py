@@ -597,6 +597,15 @@ def _surroundings(document: Document, run: Run) -> tuple[str, bool, bool]:
     return next_word, joined_after, determiner
 
 
+def _in_quotation(document: Document, run: Run) -> bool:
+    """True if the run stands inside a direct quotation of its paragraph."""
+    span = document.blocks[run.block].span
+    before = document.text[span.start : run.start]
+    if before.count("“") > before.count("”"):
+        return True
+    return before.count('"') % 2 == 1
+
+
 def _gender(run: Run, data: NameData) -> str:
     for title in run.titles:
         if title in data.male_titles:
@@ -973,6 +982,8 @@ class FirstReference(BaseRule):
                 continue
             if surname in lower or frequencies.common.get(surname, 0.0) >= FUNCTION_WORD_ZIPF or len(surname) < 3:
                 continue
+            if _in_quotation(document, lone):
+                continue  # a speaker's words, not the writer's reference
             word = lone.words[0]
             name = document.text[full.words[0].start : full.words[-1].end]
             yield self.finding(
