@@ -42,6 +42,7 @@ WARM_UP = json.dumps(
     }
 ).encode()
 CHUNK_LINES = 32
+RECYCLE_LINES = 1024
 CHUNK_BYTES = 512 * 1024
 IN_FLIGHT_PER_JOB = 3
 
@@ -491,13 +492,20 @@ class _Progress:
 
 
 def _pool(jobs: int, job: Job) -> Any:
-    """A process pool whose workers inherit ``job`` by forking (None where fork is unavailable: run in-process)."""
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    """A process pool whose workers inherit ``job`` by forking (None where fork is unavailable: run in-process).
+
+    Even one job runs in a worker: the parent keeps the warmed-up rules, and each worker is replaced after
+    about RECYCLE_LINES lines, so caches that rules grow as they go cannot make memory grow with the archive.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     import gc
 
     gc.freeze()  # the workers' collectors then leave the inherited objects (and their pages) alone
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(job,))
+    recycle = max(1, RECYCLE_LINES // CHUNK_LINES)
+    return multiprocessing.get_context("fork").Pool(
+        max(jobs, 1), initializer=_init_worker, initargs=(job,), maxtasksperchild=recycle
+    )
 
 
 def _outcomes(
