@@ -103,7 +103,7 @@ class Backends:
             else:
                 kinds = harper.DEFAULT_KINDS | named
                 rules.extend(harper.kind_rules(self._harper_engine(harper_settings, where), kinds))
-                if by_option and select is not None:
+                if by_option and select is not None and not named:  # --harper adds to what is selected
                     select.extend(harper.KIND_BY_KEY[k].rule_id for k in sorted(harper.DEFAULT_KINDS))
 
         # Selectors of backend rules that do not run this time are dropped, so that a shared config stays valid.

@@ -207,8 +207,8 @@ KINDS: tuple[Kind, ...] = (
         _W,
         True,
         "Wrong verb forms and other grammar errors",
-        "The team has went to the final.",
-        "The team has gone to the final.",
+        "The programme will aired on Sunday.",
+        "The programme will air on Sunday.",
     ),
     Kind(
         "Malapropism",
@@ -263,8 +263,8 @@ KINDS: tuple[Kind, ...] = (
         _I,
         False,
         "Words that repeat a meaning already expressed (off by default)",
-        "Every voter got a free gift.",
-        "Every voter got a gift.",
+        "All of the airlines raised fares.",
+        "All the airlines raised fares.",
     ),
     Kind(
         "Regionalism",
@@ -287,8 +287,8 @@ KINDS: tuple[Kind, ...] = (
         _I,
         False,
         "Wording choices where several are correct (off by default)",
-        "All of the airlines raised fares.",
-        "All the airlines raised fares.",
+        "A delay was not unlikely.",
+        "A delay was likely.",
     ),
     Kind(
         "Typo",

@@ -18,9 +18,7 @@ def is_backend(finding: Finding) -> bool:
     return finding.rule.startswith(BACKEND_PREFIXES)
 
 
-def give_way(
-    produced: list[Finding], others: tuple[Finding, ...], *, spelling_like: Callable[[Finding], bool]
-) -> list[Finding]:
+def give_way(produced: list[Finding], others: tuple[Finding, ...], *, spelling_like: Callable[[Finding], bool]) -> list[Finding]:
     """The backend findings left after dropping those that repeat another finding.
 
     A backend finding is dropped when another finding has the same span; when it overlaps a spelling or
