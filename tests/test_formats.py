@@ -228,9 +228,12 @@ def test_json_array_of_articles_and_field_paths(tmp_path: Path) -> None:
     assert [b.role for b in documents[0].blocks] == ["headline", "paragraph", "paragraph"]
 
 
-def test_json_without_article_fields_is_an_input_error(tmp_path: Path) -> None:
-    result = run_cli(["check", str(write(tmp_path, "a.json", '{"count": 3}')), *SELECT])
-    assert result.code == 2 and "name them with --field" in result.err
+def test_json_without_article_fields_is_passed_over_unless_fields_are_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "package.json", '{"name": "desk-tools", "description": "the the"}')
+    result = run_cli(["check", str(path), *SELECT])
+    assert result.code == 0 and result.err == ""
+    named = run_cli(["check", str(path), "--field", "title", *SELECT])
+    assert named.code == 2 and "none of the --field paths holds text" in named.err
 
 
 def test_field_on_non_json_is_a_usage_error(tmp_path: Path) -> None:
@@ -332,7 +335,6 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
         ("cut.json", NINJS1[:90], "is the file truncated?"),
         ("bad.json", '{"headline": "the the",}', "invalid JSON"),
         ("cut.html", "<h1>Vote</h1><p>It was the the <a href=", "is the file truncated?"),
-        ("plain.xml", "<rss><p>the the</p></rss>", "not NITF or NewsML-G2"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, name: str, text: str, message: str) -> None:
@@ -410,3 +412,8 @@ def test_html_page_with_article_checks_only_the_article() -> None:
     )
     document = html_format.parse(page, "a.html")[0]
     assert [(b.role, b.text) for b in document.blocks] == [("headline", "Wend votes"), ("paragraph", "Body & text.")]
+
+
+def test_other_xml_is_passed_over(tmp_path: Path) -> None:
+    result = run_cli(["check", str(write(tmp_path, "build.xml", "<project><p>the the</p></project>")), *SELECT])
+    assert result.code == 0 and result.err == ""

@@ -3,7 +3,8 @@
 ninjs 1.x: ``headline``, ``description_text``/``description_html``, ``body_text``/``body_html``.
 ninjs 2.x/3.x: ``headlines[]``, ``descriptions[]`` and ``bodies[]``, each with a role and a content type.
 A top-level array (or an ``items``/``articles``/``data`` array) holds one article per element; JSONL holds
-one article per line. String values keep exact offsets, so findings point at the file and fixes are
+one article per line. A JSON file with no article fields (package.json, settings) holds no copy and is
+passed over (with ``--field`` it is an error). String values keep exact offsets, so findings point at the file and fixes are
 written back JSON-escaped (and HTML-escaped inside HTML bodies).
 """
 
@@ -244,9 +245,9 @@ def parser_for(fields: Sequence[FieldPath] = ()) -> tuple[Parser, Parser]:
 
     def parse_json(source: str, label: str) -> list[Document]:
         documents = record_documents(source, loads(source, label), label, fields)
-        if not documents:
-            raise _no_articles(label)
-        return documents
+        if not documents and fields:
+            raise InputError(f"{label}: none of the --field paths holds text")
+        return documents  # other JSON (package.json, settings) holds no copy: passed over, not an error
 
     def parse_jsonl(source: str, label: str) -> list[Document]:
         documents: list[Document] = []

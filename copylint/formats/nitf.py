@@ -7,7 +7,8 @@ safe parse the only references left to decode are the predefined entities and ch
 
 NITF: ``body.head/hedline/hl1`` is the headline, ``hl2`` sub-heads, and the paragraphs of
 ``body.content``. NewsML-G2: each ``newsItem``'s ``contentMeta/headline`` and ``description``, and the
-NITF, XHTML or plain text inside ``contentSet`` (``inlineXML``/``inlineData``).
+NITF, XHTML or plain text inside ``contentSet`` (``inlineXML``/``inlineData``). Other XML, once found
+safe, holds no article and is passed over.
 """
 
 from __future__ import annotations
@@ -245,8 +246,8 @@ def parse(source: str, label: str) -> list[Document]:
         groups = [_news_item_pieces(item, source) for item in items]
     else:
         groups = [_nitf_pieces(nitf, source, headline=True) for nitf in root.find_all("nitf")]
-        if not groups:
-            raise InputError(f"{label}: not NITF or NewsML-G2 (no <nitf> or <newsItem> element)")
+        if not groups:  # other XML (a build file, a feed index) holds no article: passed over, not an error
+            return []
     documents = []
     for pieces in groups:
         if pieces:
