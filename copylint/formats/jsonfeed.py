@@ -149,9 +149,8 @@ def _content_type(entry: dict[str, Any]) -> str:
 
 def _pick_main(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries ordered main-first (role ``main`` or ``default``, else the first)."""
-    main = [e for e in entries if _role(e) in ("main", "default", "")]
-    rest = [e for e in entries if e not in main[:1]]
-    return (main[:1] or entries[:1]) + [e for e in rest if e not in main[:1]]
+    first = next((e for e in entries if _role(e) in ("main", "default", "")), entries[0] if entries else None)
+    return [] if first is None else [first, *(e for e in entries if e is not first)]
 
 
 def _ninjs2(source: str, record: dict[str, Any], label: str) -> list[Document]:
