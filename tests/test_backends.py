@@ -497,3 +497,17 @@ def test_harper_grammar_without_suggestion_has_no_fix(harper_run: Callable[..., 
     [finding] = [f for f in harper_run(text) if f.rule.startswith("grammar/harper-")]
     assert (finding.rule, text[finding.span.start : finding.span.end]) == ("grammar/harper-grammar", "will aired")
     assert finding.fix is None and finding.suggestions == ()
+
+
+def test_default_run_imports_no_backend(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    code = (
+        "import sys; from copylint.cli import main; main(['check', sys.argv[1]]); "
+        "print(sorted(m for m in sys.modules if m.startswith(('copylint.backends.', 'harper', 'language_tool_python'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

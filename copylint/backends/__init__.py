@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from copylint.backends import harper, languagetool
 from copylint.config import Config
 from copylint.errors import ConfigError
 from copylint.rule import Rule
+
+if TYPE_CHECKING:
+    from copylint.backends import harper, languagetool
 
 __all__ = ["BackendRequest", "Backends", "catalogue"]
 
@@ -31,21 +34,28 @@ class BackendRequest:
     harper: bool = False  # --harper
 
 
+_LT_PREFIX = "grammar/lt-"
+_LT_FAMILY = "grammar/languagetool"
+_HARPER_PREFIX = "grammar/harper-"
+
+
 def catalogue() -> tuple[Rule, ...]:
     """Every backend rule, for `copylint rules` and `copylint explain` (none of them can run from here)."""
+    from copylint.backends import harper, languagetool
+
     return (languagetool.LanguageToolRule(None), *harper.kind_rules(None))
 
 
 def _is_lt_rule(selector: str) -> bool:
-    return selector.startswith(languagetool.PREFIX)
+    return selector.startswith(_LT_PREFIX)
 
 
 def _is_harper(selector: str) -> bool:
-    return selector.startswith(harper.PREFIX)
+    return selector.startswith(_HARPER_PREFIX)
 
 
 def _is_backend(selector: str) -> bool:
-    return _is_lt_rule(selector) or _is_harper(selector) or selector == languagetool.FAMILY_ID
+    return _is_lt_rule(selector) or _is_harper(selector) or selector == _LT_FAMILY
 
 
 class Backends:
@@ -68,12 +78,21 @@ class Backends:
     def configure(self, config: Config, request: BackendRequest | None = None) -> tuple[Config, tuple[Rule, ...]]:
         """``config`` with backend selectors resolved, and the backend rules to add to its rule set."""
         request = request or BackendRequest()
+        selectors = (*(config.select or ()), *config.ignore, *config.severity, *config.options)
+        if (
+            not config.languagetool
+            and not config.harper
+            and request == BackendRequest()
+            and not any(s == _GRAMMAR or _is_backend(s) for s in selectors)
+        ):
+            return config, ()  # the default run: nothing to resolve, and the backend modules stay unimported
+        from copylint.backends import harper, languagetool
+
         where = str(config.path) if config.path else "command line"
         lt_settings = languagetool.parse_settings(config.languagetool, where, request.languagetool_url)
         if request.no_languagetool:
             lt_settings = None
         harper_settings = harper.parse_settings(config.harper, where)
-        selectors = (*(config.select or ()), *config.ignore, *config.severity, *config.options)
         for selector in selectors:
             self._validate(selector, where)
         select = list(config.select) if config.select is not None else None
@@ -123,6 +142,8 @@ class Backends:
 
     @staticmethod
     def _validate(selector: str, where: str) -> None:
+        from copylint.backends import harper, languagetool
+
         if _is_harper(selector) and selector not in harper.KIND_BY_ID:
             known = ", ".join(sorted(harper.KIND_BY_ID))
             raise ConfigError(f"{where}: unknown Harper rule {selector!r} (known: {known})")
@@ -142,11 +163,11 @@ class Backends:
         enabled = settings.enabled_rules | ids
         enabled_only = settings.enabled_only
         if select is not None:
-            broad = any(s in ("ALL", _GRAMMAR, languagetool.FAMILY_ID) for s in select)
+            broad = any(s in ("ALL", _GRAMMAR, _LT_FAMILY) for s in select)
             if ids and not broad:
                 enabled_only = True  # only the named LanguageTool rules
             if ids or (request.languagetool_url is not None and not broad):
-                select.append(languagetool.FAMILY_ID)
+                select.append(_LT_FAMILY)
         settings = replace(
             settings,
             enabled_rules=frozenset(enabled),
@@ -156,6 +177,8 @@ class Backends:
         return settings, select
 
     def _harper_engine(self, settings: harper.HarperSettings, where: str) -> harper.HarperEngine:
+        from copylint.backends import harper
+
         key = (settings.dialect, settings.enabled_rules, settings.disabled_rules)
         engine = self._harper.get(key)
         if engine is None:
@@ -164,4 +187,4 @@ class Backends:
 
 
 def _lt_ids(selectors: Iterable[str]) -> frozenset[str]:
-    return frozenset(s[len(languagetool.PREFIX) :] for s in selectors if _is_lt_rule(s))
+    return frozenset(s[len(_LT_PREFIX) :] for s in selectors if _is_lt_rule(s))
