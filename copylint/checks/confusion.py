@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -279,6 +279,17 @@ def is_variant(word: str, other: str) -> bool:
     return any(word.replace(a, b) == other.replace(a, b) for a, b in _VARIANT_SWAPS)
 
 
+@dataclass(frozen=True, slots=True)
+class _Either:
+    """Membership in either of two sets, without building their union."""
+
+    first: frozenset[str]
+    second: frozenset[str]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+
 def _is_sentence_start(tokens: Sequence[Token], i: int) -> bool:
     return i == 0 or (tokens[i - 1].kind is TokenKind.PUNCT and tokens[i - 1].text in _OPENERS)
 
@@ -368,12 +379,13 @@ class RealWordConfusion(BaseRule):
         state = context.state
         if not isinstance(state, ConfusionState):
             state = self.prepare(PrepareInput(context.options, context.house_words, ()))
-        skip = context.house_words | document.accepted_words
+        # Not a union: house word lists can be long, and this runs once per article.
+        skip = document.accepted_words if not context.house_words else _Either(context.house_words, document.accepted_words)
         for block in document.blocks:
             yield from self._check_block(document.text, block, state, context, skip)
 
     def _check_block(
-        self, text: str, block: Block, state: ConfusionState, context: RuleContext, skip: frozenset[str]
+        self, text: str, block: Block, state: ConfusionState, context: RuleContext, skip: Container[str]
     ) -> Iterator[Finding]:
         tokens = block.tokens
         model = state.model
