@@ -70,6 +70,7 @@ class Quantity:
     contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
     names: frozenset[str]  # capitalised words of the sentence (not its first word): people, bodies, places
     places: frozenset[str]  # places the sentence is about ("in Arlow"), to tell two sets apart
+    years: frozenset[str]  # years the sentence names ("in 2015"): two different years, two different sets
     context: frozenset[str]  # content words near the number
 
 
@@ -186,6 +187,7 @@ _SOURCE_NOUNS = frozenset(
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
+_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
 _PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]or)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
@@ -300,6 +302,7 @@ class _SentenceFacts:
     contrast: bool
     names: frozenset[str]
     places: frozenset[str]
+    years: frozenset[str]
 
 
 @dataclass
@@ -512,6 +515,7 @@ class Extractor:
                 _CONTRAST.search(sentence_text) is not None,
                 _names(sentence_text),
                 _places(sentence_text),
+                frozenset(_YEAR.findall(sentence_text)),
             )
             sentences[sentence] = facts
         span = Span(tokens[first].start, tokens[last].end)
@@ -541,6 +545,7 @@ class Extractor:
             contrast=facts.contrast,
             names=facts.names,
             places=facts.places,
+            years=facts.years,
             context=self._context(lower, tokens, first, last, noun),
         )
 
@@ -587,8 +592,12 @@ class Extractor:
             return True
         if kind is Kind.COUNT and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
             return True  # "moved up seven places": a count of change, one per subject
-        if prev == "from" and any(w in _CHANGE_VERBS for w in lower[max(0, q_start - 5) : q_start - 1]):
-            return True  # "up from 67", "fell from 12": an earlier state
+        if (prev == "from" or (prev == "the" and prev2 == "from")) and any(
+            w in _CHANGE_VERBS for w in lower[max(0, q_start - 15) : q_start - 1]
+        ):
+            return True  # "up from 67", "increased the issue to 1.8 billion from 1.5 billion": an earlier state
+        if prev in ("against", "vs", "versus") or (last + 1 < n and lower[last + 1] in ("against", "vs", "versus")):
+            return True  # "a deficit of 112 mln against 144 mln": a comparison
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
             return True
         window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
@@ -635,6 +644,7 @@ class Extractor:
             contrast=False,
             names=frozenset(),
             places=frozenset(),
+            years=frozenset(),
             context=frozenset(),
         )
 

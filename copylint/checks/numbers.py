@@ -144,6 +144,8 @@ def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int]) -> int | 
         return None
     if a.source and b.source and a.source != b.source:
         return None
+    if a.years and b.years and not (a.years & b.years):
+        return None  # "in 2015, 67 ..." and "in 2016, 76 ...": two periods
     score = _nouns_match(a, b)
     if score is None:
         return None
