@@ -466,8 +466,11 @@ class RealWordConfusion(BaseRule):
             if margin > 0.0 and (left_seen[k] or right_seen[k]):
                 winners.append((margin, info.names[k]))
         # A word attested with both its neighbours is not taken for a slip unless a list says so:
-        # "the find of" is sound even though "the kind of" is far more common.
-        fits = (prev_id < 0 or left_seen[0]) and (next_id < 0 or right_seen[0])
+        # "the find of" is sound even though "the kind of" is far more common. Nor is a pair's absence
+        # held against a word too rare for the pair to have been listed ("has been strained").
+        fits = (prev_id < 0 or left_seen[0] or _unremarkable(model, prev_id, info.word_id)) and (
+            next_id < 0 or right_seen[0] or _unremarkable(model, info.word_id, next_id)
+        )
         if not fits and info.edit_ids:
             edits = info.edit_ids
             offset = listed + 1
@@ -535,3 +538,8 @@ class RealWordConfusion(BaseRule):
                     applicability=Applicability.UNSAFE,
                 )
         return None
+
+
+def _unremarkable(model: NgramModel, first: int, second: int) -> bool:
+    """True if a pair would be expected below the listing floor even for unrelated words of these frequencies."""
+    return model.counts[first] * model.counts[second] / model.total < model.floor
