@@ -298,3 +298,14 @@ def test_min_evidence_option_trades_recall_for_certainty() -> None:
     assert len(lint_text(text, select=["numbers/disagreement"])) == 2
     strict = {"numbers/disagreement": {"min_evidence": 9}}
     assert lint_text(text, select=["numbers/disagreement"], options=strict) == []
+
+
+def test_a_full_date_in_the_body_is_not_a_dateline() -> None:
+    # the story is undated; "June 1, 2026" is a payment date, not the year the weekday belongs to
+    text = "Bond issue\n\nPayments start on June 1, 2026. Pricing is due on Wednesday, April 15, the bank said."
+    assert lint_text(text, select=["numbers/date-weekday"]) == []
+
+
+def test_part_far_bigger_than_whole_counts_something_else() -> None:
+    text = "Car sales\n\nDealers held 35,000 of the two models in stock."
+    assert lint_text(text, select=["numbers/part-exceeds-whole"]) == []

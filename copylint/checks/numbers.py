@@ -420,7 +420,8 @@ class PartExceedsWhole(_NumbersRule):
             if part.kind is not Kind.COUNT:
                 continue
             whole = self._whole(document, quantities, k, lede)
-            if whole is not None and part.low > whole.high:
+            # a part far bigger than its "whole" counts something else ("35,000 of the two models" are cars)
+            if whole is not None and whole.high < part.low <= 2 * whole.high:
                 yield self.finding(
                     context,
                     part.span,
@@ -569,11 +570,12 @@ _FULL_DATE = (
 
 def _dateline(document: Document) -> datetime.date | None:
     """The story's own date, from a full date near the top (dateline or first paragraph)."""
-    for block in document.blocks[:3]:
-        head = block.text[:160]
+    for block in document.blocks[:2]:
+        # a dateline opens the headline or the first paragraph: "ARLOW, March 3, 2025 -", "March 3, 2025 (Wire)"
+        head = block.text[:60]
         for form in _FULL_DATE:
             m = form.search(head)
-            if m is None:
+            if m is None or m.start() > 30:
                 continue
             month = int(m.group("monthnum")) if "monthnum" in m.groupdict() else _MONTH_NUMBERS[m.group("month").lower()]
             try:
