@@ -172,16 +172,15 @@ def _name_form(text: str) -> str:
     return text
 
 
-def _uppercase_class() -> str:
-    """A character class of the capital letters of the Latin, Greek and Cyrillic scripts (stdlib re has no \\p{Lu})."""
-    capitals = [chr(c) for c in range(0x41, 0x530) if chr(c).isupper()]
-    return "[" + "".join(re.escape(c) for c in capitals) + "]"
+# Capitals of the Latin, Greek and Cyrillic scripts as ranges (stdlib re has no \\p{Lu}); ranges compile fast.
+# Latin Extended-A alternates capitals and small letters, so a name word's first letter is checked again in code.
+_UPPER = "[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024e\u0386-\u03ab\u0400-\u042f]"
 
 
 @functools.cache
 def _run_parts() -> tuple[str, str, re.Pattern[str]]:
     """Patterns of a capitalised word and of initials, and the splitter of a run into its items (built on first use)."""
-    upper = _uppercase_class()
+    upper = _UPPER
     word = rf"{upper}[^\W_]*(?:['’][^\W\d_]+)*"
     initials = rf"{upper}\.(?:{upper}\.)*"
     return word, initials, re.compile(rf"{initials}|[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
@@ -249,7 +248,7 @@ class RunFinder:
 
     def _add_word(self, text: str, block: Block, word: str, start: int, headline: bool, runs: list[Run]) -> None:
         """The common case of _add_run: a run of one word that is not a title."""
-        if len(word) < 2 or word.isupper():
+        if len(word) < 2 or word.isupper() or not word[0].isupper():
             return
         form = _name_form(word)
         key = form.casefold()
@@ -301,7 +300,7 @@ class RunFinder:
                 if not words:
                     run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
                 continue
-            if len(word) < 2 or folded in particles or word.isupper() or word.endswith("."):
+            if len(word) < 2 or folded in particles or word.isupper() or word.endswith(".") or not word[0].isupper():
                 continue
             form = _name_form(word)
             key = form.casefold()
