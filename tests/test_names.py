@@ -255,3 +255,18 @@ def test_names_injector_respells_one_mention_of_a_repeated_name() -> None:
     found = _names(injected.text)
     assert [injected.text[f.span.start : f.span.end] for f in found] == [injection.injected]
     assert found[0].replacements == ("Treharne",)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rules_never_crash_on_odd_text(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["Mr", "Dr.", "O'Brien", "al-", "de", "Okafor", "Okafr", "(LTWB)", "LWTB", "“", "”", '"', "-", ".", "’s",
+              "H.W.", "Élan", "Łódź", "İzmir", "ǅemal", "said", "the", "\u00a0", "  ", "\n\n", "Ωmega", "ß", "ﬁ"]
+    for _ in range(40):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 60)))
+        if not text.strip():
+            continue
+        for finding in lint_text(text, select=["names"]):
+            assert 0 <= finding.span.start < finding.span.end <= len(text)
