@@ -186,6 +186,8 @@ def test_bare_read_needs_a_headline_about_something_else() -> None:
 def test_bare_read_before_a_headline_in_capitals_needs_no_novel_words() -> None:
     text = "VALDORO MILLS Q3 NET\n\nValdoro Mills Inc said third quarter net rose.\n\nRead  VALDORO MILLS INC 4TH QTR NET\n"
     assert flagged(text) == [("promo/read-more", "Read  VALDORO MILLS INC 4TH QTR NET")]
+    abbreviated = text.replace("VALDORO MILLS INC 4TH QTR NET", "OKLA. MILL, MINN. BANK SET MERGER")
+    assert flagged(abbreviated) == [("promo/read-more", "Read  OKLA. MILL, MINN. BANK SET MERGER")]
 
 
 def test_headline_tail_must_not_end_like_a_sentence() -> None:

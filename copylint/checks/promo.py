@@ -451,7 +451,7 @@ def _tail_fits(cue: Cue, tail: str) -> bool:
         return True
     if not words:
         return True  # the cue alone ("Watch the video", "More from")
-    if not _ends_open(bare) or len(split_sentences(bare)) > 1:
+    if not _ends_open(bare) or (len(split_sentences(bare)) > 1 and not _shouted(bare)):  # "MINN. BANK ..." is one line
         return False
     first = next((c for c in bare if c.isalnum()), "")
     if not (first.isupper() or first.isdigit()):
