@@ -70,7 +70,7 @@ class Quantity:
     contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
     names: frozenset[str]  # capitalised words of the sentence (not its first word): people, bodies, places
     places: frozenset[str]  # places the sentence is about ("in Arlow"), to tell two sets apart
-    years: frozenset[str]  # years the sentence names ("in 2015"): two different years, two different sets
+    years: frozenset[str]  # years, months and weekdays the sentence names: two periods, two different sets
     context: frozenset[str]  # content words near the number
 
 
@@ -110,6 +110,8 @@ _UPPER_QUALIFIERS = (
     ("not", "quite"),
     ("as", "little", "as"),
     ("as", "few", "as"),
+    ("as", "high", "as"),
+    ("as", "low", "as"),
 )
 _APPROX_QUALIFIERS = (
     ("about",),
@@ -187,7 +189,11 @@ _SOURCE_NOUNS = frozenset(
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
-_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
+_PERIOD = re.compile(
+    r"(?<![\d,.])(?:19|20)\d\d(?![\d,])|\b(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    re.IGNORECASE,
+)
 _PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]or)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
@@ -289,7 +295,7 @@ def _rounding(digits: str, fraction: str) -> float:
         return 0.5 * 10.0 ** -len(fraction)
     value = int(digits)
     if value < 100:
-        return 0.0
+        return 0.49  # "11%" may round "11.3%"; "12" and "13" stay apart
     zeros = len(digits) - len(digits.rstrip("0"))
     return 0.45 * 10**zeros if zeros >= 2 else 0.0
 
@@ -424,7 +430,7 @@ class Extractor:
             last += 1
         if last + 1 < n:
             following = lower[last + 1]
-            if following == "%" or (following in ("percent", "pc")):
+            if following == "%" or (following in ("percent", "pc", "pct")):
                 if kind is Kind.MONEY:
                     return None
                 kind, unit, last = Kind.PERCENT, "%", last + 1
@@ -515,7 +521,7 @@ class Extractor:
                 _CONTRAST.search(sentence_text) is not None,
                 _names(sentence_text),
                 _places(sentence_text),
-                frozenset(_YEAR.findall(sentence_text)),
+                frozenset(p.lower() for p in _PERIOD.findall(sentence_text) if p[0].isdigit() or p[0].isupper()),
             )
             sentences[sentence] = facts
         span = Span(tokens[first].start, tokens[last].end)
@@ -592,10 +598,12 @@ class Extractor:
             return True
         if kind is Kind.COUNT and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
             return True  # "moved up seven places": a count of change, one per subject
-        if (prev == "from" or (prev == "the" and prev2 == "from")) and any(
+        if "from" in lower[max(0, q_start - 4) : q_start] and any(
             w in _CHANGE_VERBS for w in lower[max(0, q_start - 15) : q_start - 1]
         ):
             return True  # "up from 67", "increased the issue to 1.8 billion from 1.5 billion": an earlier state
+        if "after" in (prev, prev2):
+            return True  # "rose 0.4 pct after a 0.7 pct gain in January": an earlier period
         if prev in ("against", "vs", "versus") or (last + 1 < n and lower[last + 1] in ("against", "vs", "versus")):
             return True  # "a deficit of 112 mln against 144 mln": a comparison
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
@@ -692,10 +700,11 @@ class Extractor:
         if raw.vague is not None:
             return raw.vague
         value, slack = raw.value, raw.slack
+        hedge = slack if slack >= 1 else 0.0  # "at least 58" starts at 58; "at least 1,200" may round 1,150
         if bound is Bound.LOWER:
-            return value - slack, math.inf
+            return value - hedge, math.inf
         if bound is Bound.UPPER:
-            return 0.0, value + slack
+            return 0.0, value + hedge
         if bound is Bound.APPROX:
             return value * 0.85 - slack, value * 1.15 + slack
         return value - slack, value + slack

@@ -294,10 +294,15 @@ def test_bundled_lexicons_are_valid_and_sorted_sensibly() -> None:
 
 
 def test_min_evidence_option_trades_recall_for_certainty() -> None:
-    text = "Schools close\n\nSnow closed 12 schools in Arlow on Monday.\n\nThe 21 schools in Arlow reopen on Friday."
+    text = "Schools close\n\nSnow closed 12 schools in Arlow.\n\nThe 21 schools in Arlow will reopen next week."
     assert len(lint_text(text, select=["numbers/disagreement"])) == 2
     strict = {"numbers/disagreement": {"min_evidence": 9}}
     assert lint_text(text, select=["numbers/disagreement"], options=strict) == []
+
+
+def test_different_periods_are_different_sets() -> None:
+    text = "Floods\n\nFloods closed 12 schools in Arlow in March.\n\nThe 21 schools in Arlow closed in April."
+    assert lint_text(text, select=["numbers/disagreement"]) == []
 
 
 def test_a_full_date_in_the_body_is_not_a_dateline() -> None:
