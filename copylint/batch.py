@@ -42,8 +42,8 @@ WARM_UP = json.dumps(
     }
 ).encode()
 CHUNK_LINES = 32
-RECYCLE_LINES = 1024
-CHUNK_BYTES = 512 * 1024
+CHUNK_BYTES = 32 * 1024
+RECYCLE_BYTES = 1024 * 1024  # a worker is replaced after about this much input (chunks are at most CHUNK_BYTES)
 IN_FLIGHT_PER_JOB = 3
 
 
@@ -495,14 +495,14 @@ def _pool(jobs: int, job: Job) -> Any:
     """A process pool whose workers inherit ``job`` by forking (None where fork is unavailable: run in-process).
 
     Even one job runs in a worker: the parent keeps the warmed-up rules, and each worker is replaced after
-    about RECYCLE_LINES lines, so caches that rules grow as they go cannot make memory grow with the archive.
+    about RECYCLE_BYTES of input, so caches that rules grow as they go cannot make memory grow with the archive.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     import gc
 
     gc.freeze()  # the workers' collectors then leave the inherited objects (and their pages) alone
-    recycle = max(1, RECYCLE_LINES // CHUNK_LINES)
+    recycle = max(1, RECYCLE_BYTES // CHUNK_BYTES)
     return multiprocessing.get_context("fork").Pool(
         max(jobs, 1), initializer=_init_worker, initargs=(job,), maxtasksperchild=recycle
     )
