@@ -15,6 +15,7 @@ per million words is 3.0, 0.0 means unknown).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import importlib.util
 import marshal
@@ -80,6 +81,7 @@ class Vocabulary:
         self._offsets.frombytes(payload["offsets"])
         self._ranges: dict[str, tuple[int, int]] = payload["ranges"]
         self._seen: dict[str, int] = {}  # memo of looked-up words; the vocabulary of a news run is small
+        self._sections: dict[str, tuple[int, list[str]]] = {}  # split on first use: (index of the first, words)
         self._real: frozenset[str] | None = None
         self._typo_sections: dict[str, str] = payload["typos"]
         self._typos: dict[str, dict[str, str]] = {}
@@ -98,21 +100,21 @@ class Vocabulary:
         if code is not None:
             return code
         code = 0
-        bounds = self._ranges.get(word[:_SECTION_KEY_LENGTH])
-        if bounds is not None:
-            # Binary search in the sorted text: no table of 300,000 strings is built for one article.
-            lo, hi = bounds
-            blob, offsets = self._blob, self._offsets
-            while lo < hi:
-                middle = (lo + hi) // 2
-                found = blob[offsets[middle] : offsets[middle + 1] - 1]
-                if found < word:
-                    lo = middle + 1
-                elif found > word:
-                    hi = middle
-                else:
-                    code = self._codes[middle]
-                    break
+        key = word[:_SECTION_KEY_LENGTH]
+        section = self._sections.get(key)
+        if section is None:
+            bounds = self._ranges.get(key)
+            if bounds is not None:
+                # One section (a few hundred words sharing the first letters) is split on first use, not the
+                # whole list of 300,000 strings: bisection then runs in C.
+                lo, hi = bounds
+                section = (lo, self._blob[self._offsets[lo] : self._offsets[hi] - 1].split("\n"))
+                self._sections[key] = section
+        if section is not None:
+            lo, words = section
+            index = bisect.bisect_left(words, word)
+            if index < len(words) and words[index] == word:
+                code = self._codes[lo + index]
         self._seen[word] = code
         return code
 

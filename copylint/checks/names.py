@@ -203,6 +203,17 @@ class RunFinder:
         self.pattern = re.compile(
             rf"(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
         )
+        # Runs depend on the pattern and these lists only: rules whose finders agree share one document's runs.
+        self.key = f"names/runs/{hash((self.pattern.pattern, data.titles, data.particles, data.not_names)):x}"
+
+    def mentions(self, document: Document, frequencies: EnglishFrequencies) -> tuple[frozenset[str], tuple[Run, ...]]:
+        """The document's lower-case words and capitalised runs, found once per document for every names rule."""
+
+        def compute(doc: Document) -> tuple[frozenset[str], tuple[Run, ...]]:
+            lower = doc.derived("names/lower-words", lower_words)
+            return lower, tuple(self.runs(doc, lower, frequencies))
+
+        return document.derived(self.key, compute)
 
     def runs(self, document: Document, lower: frozenset[str], frequencies: EnglishFrequencies) -> list[Run]:
         """Every capitalised run of words in the document, with its name words, titles and neighbours."""
@@ -692,8 +703,7 @@ class InconsistentSpelling(BaseRule):
         """Compare every name word used once with the other name words of the story."""
         state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
         data = state.data
-        lower = lower_words(document)
-        runs = state.finder.runs(document, lower, state.frequencies)
+        lower, runs = state.finder.mentions(document, state.frequencies)
         by_key: dict[str, list[NameWord]] = {}
         for run in runs:
             for word in run.words:
@@ -953,8 +963,8 @@ class FirstReference(BaseRule):
         """Find, per surname, a lone mention that precedes its first full mention."""
         state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
         data = state.data
-        lower = lower_words(document)
-        runs = [r for r in state.finder.runs(document, lower, state.frequencies) if not r.headline]
+        lower, mentions = state.finder.mentions(document, state.frequencies)
+        runs = [r for r in mentions if not r.headline]
         first_full: dict[str, Run] = {}
         first_lone: dict[str, Run] = {}
         person: set[str] = set()

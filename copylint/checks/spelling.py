@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -28,6 +29,9 @@ _TITLES = frozenset("mr mrs ms dr prof st gen col lt sgt capt gov sen rep rev jr
 _APOSTROPHES = ("'s", "’s")
 _CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
 _LOWER_WORD = re.compile(r"^[a-z]+(?:'[a-z]+)*$")
+# A whole word of letters is a maximal run of letters and digits: counting the runs once per document counts
+# every such word at once (one regex per unknown word was the slow path's main cost).
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 
 # Affixes English builds new words with; a word made of one and a known word is coined, not misspelt.
 _PREFIXES = tuple(
@@ -131,7 +135,8 @@ class SpellingData:
     _vocabulary: list[Vocabulary] = field(default_factory=list, repr=False, compare=False)
 
     _context: list[ContextModel] = field(default_factory=list, repr=False, compare=False)
-    known_words: set[str] = field(default_factory=set, repr=False, compare=False)  # memo of words found real
+    # memo of forms never flagged, as written and in lower case (words, and names and acronyms no list knows)
+    known_words: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -200,8 +205,6 @@ def _consonant_y(word: str) -> bool:
     return len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou"
 
 
-def _whole_word(word: str) -> str:
-    return rf"(?<![^\W_]){re.escape(word)}(?![^\W_])"
 
 
 def _cheap_slips(word: str, vowels: bool) -> set[str]:
@@ -292,26 +295,28 @@ class NonWord(BaseRule):
         for block in document.blocks:
             tokens = block.tokens
             found: list[Finding] = []
-            words = unknown = 0
+            unknown = 0
             for index, token in enumerate(tokens):
                 if token.kind is not word_kind:
                     continue
                 text = token.text
-                lower = text.lower()
-                plain = lower == text
-                words += plain
-                if lower in known:  # the fast path: most words end here
+                if text in known:  # the fast path: most words end here, as written (the memo holds both cases)
                     continue
-                if is_word(lower):
+                lower = text.lower()
+                if lower in known or is_word(lower):
                     if len(known) < KNOWN_WORDS_MEMO:
                         known.add(lower)
+                        known.add(text)
                     continue
-                unknown += plain
+                unknown += lower == text
                 finding = scan.examine(block, tokens, index, token, lower)
                 if finding is not None:
                     found.append(finding)
+            if not found:
+                continue
             # A block where many lower-case words are unknown is in another language (or is code): not ours.
-            if found and not (words >= FOREIGN_MIN_WORDS and unknown > FOREIGN_SHARE * words):
+            words = sum(1 for t in tokens if t.kind is word_kind and t.text.lower() == t.text)
+            if not (words >= FOREIGN_MIN_WORDS and unknown > FOREIGN_SHARE * words):
                 yield from found
 
 
@@ -336,6 +341,8 @@ class _Scan:
         self.accepted_lower = accepted_lower
         self.max_suggestions = int(context.options.get("max_suggestions", 5))
         self._lower_text: str | None = None
+        self._lower_runs: Counter[str] | None = None
+        self._runs: Counter[str] | None = None
         self._left = self._right = ""
 
     def count(self, lower: str) -> int:
@@ -344,44 +351,35 @@ class _Scan:
             self._lower_text = self.text.lower()
         if self._lower_text.count(lower) < 2:  # a substring count first: one C call, rarely above one
             return 1
-        return len(re.findall(_whole_word(lower), self._lower_text))
+        if self._lower_runs is None:
+            self._lower_runs = Counter(_ALNUM_RUN.findall(self._lower_text))
+        return self._lower_runs[lower]
 
     def lower_count(self, lower: str) -> int:
         """How often the word occurs in lower case as a whole word (an ordinary word, not a name)."""
-        return len(re.findall(_whole_word(lower), self.text))
+        if self._runs is None:
+            self._runs = Counter(_ALNUM_RUN.findall(self.text))
+        return self._runs[lower]
 
     def examine(self, block: Block, tokens: tuple[Token, ...], index: int, token: Token, lower: str) -> Finding | None:
         """A finding for ``token`` if it is a non-word, else None."""
         word = token.text
         if word in self.data.house_exact or lower in self.accepted_lower:
             return None
-        if "_" in word or any(c.isdigit() for c in word) or not word.replace("’", "'").isascii():
+        stem = self._stem(word, lower)
+        if stem is None:
+            known = self.data.known_words
+            if len(known) < KNOWN_WORDS_MEMO:
+                known.add(word)  # never flagged, wherever it stands: the next time the fast path takes it
             return None
-        if len(word) > 1 and word.isupper():
-            return None  # acronym or all-caps headline
-        if self._glued(token):
+        if stem in self.accepted_lower or self._glued(token):
             return None
-        start, end = token.start, token.end
-        stem = lower.replace("’", "'")
-        for tail in _APOSTROPHES:
-            if stem.endswith(tail.replace("’", "'")):
-                stem = stem[:-2]
-                end -= 2
-                break
-        if "'" in stem:
-            tail = stem.rpartition("'")[2]
-            if tail in _CONTRACTION_TAILS and self.vocabulary.is_word(stem):
-                return None
-            return None  # O'Neill, d'Ivoire, rock'n'roll: names and set forms
-        if stem in self.accepted_lower or self.vocabulary.is_word(stem) or len(stem) < 2:
-            return None
-        shown = self.text[start:end]
-        rest = shown[1:]
-        if rest and not rest.islower():
-            return None  # McDonald, iPhone, eBay
+        start = token.start
+        end = start + len(stem)
         compound = self._compound(tokens, index)
         if compound is not None and self._compound_is_word(compound, stem):
             return None
+        shown = self.text[start:end]
         capitalised = shown[0].isupper()
         self._left, self._right = self._neighbours(tokens, index)
         # In a headline every word may carry a capital, so a capital there says no more than at a sentence start.
@@ -390,6 +388,28 @@ class _Scan:
         if verdict is None:
             return None
         return self._finding(Span(start, end), shown, verdict)
+
+    def _stem(self, word: str, lower: str) -> str | None:
+        """The lower-case word to judge (a possessive dropped), or None if this form is never a typo anywhere."""
+        if "_" in word or any(c.isdigit() for c in word) or not word.replace("’", "'").isascii():
+            return None
+        if len(word) > 1 and word.isupper():
+            return None  # acronym or all-caps headline
+        stem = lower.replace("’", "'")
+        for tail in _APOSTROPHES:
+            if stem.endswith(tail.replace("’", "'")):
+                stem = stem[:-2]
+                break
+        if "'" in stem:
+            return None  # a contraction of a word; O'Neill, d'Ivoire, rock'n'roll: names and set forms
+        if self.vocabulary.is_word(stem) or len(stem) < 2:
+            return None
+        rest = word[1 : len(stem)]
+        if rest and not rest.islower():
+            return None  # McDonald, iPhone, eBay
+        if word[0].isupper() and self.vocabulary.frequency(stem) > 0 and self._known(stem) is None:
+            return None  # a name English text knows, and no list calls it a misspelling (see _judge)
+        return stem
 
     def _neighbours(self, tokens: tuple[Token, ...], index: int) -> tuple[str, str]:
         """The lower-case words just before and after ``tokens[index]`` when only spaces separate them."""
@@ -536,11 +556,13 @@ class _Scan:
         vocabulary = self.vocabulary
         frequency = vocabulary.frequency(stem)
         known = self._known(stem)
-        repeated = self.count(stem) > 1
         if capitalised:
             # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
             # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
-            # start) turns it into an everyday word.
+            # start) turns it into an everyday word. The document is counted only when that is still open.
+            if known is None and frequency > 0:
+                return None
+            repeated = self.count(stem) > 1
             ours = stem in self.data.corrections  # the desk's own lexicon is trusted on names too
             if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or ours or frequency == 0))):
                 return _Verdict(known.corrections, known)
@@ -557,7 +579,7 @@ class _Scan:
             return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
         if known is not None:
             return _Verdict(tuple(self._order(stem, known.corrections)), known)
-        if (repeated and frequency > 0) or self._variant(stem):
+        if (frequency > 0 and self.count(stem) > 1) or self._variant(stem):
             return None
         ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
         if self._coined(stem, ranked):
@@ -573,7 +595,7 @@ class _Scan:
             and min((_edit_cost(stem, o) for o in ranked if " " not in o), default=0.0) > TERM_SLIP_COST
         ):
             return None  # a form this common on the web (json, muni) is a term unless one slip from a word
-        if repeated and best < REPEATED_TARGET_ZIPF:
+        if best < REPEATED_TARGET_ZIPF and self.count(stem) > 1:
             return None  # a term used twice and close to no everyday word (a currency, a species)
         return _Verdict(tuple(ranked), None)
 
