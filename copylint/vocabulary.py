@@ -35,6 +35,7 @@ FORMAT = 4  # bump when the cache layout or the build recipe changes
 WORD_ZIPF = 3.0  # a web-frequent form counts as a word from this frequency on (if no dictionary calls it a typo)
 _DICT_FLAG = 0x80  # high bit of a word's code: a real word (suggestion target), low bits: Zipf * 10
 _SECTION_KEY_LENGTH = 2
+_SPLIT_AFTER = 8  # lookups of new words in one section before it is split into a list
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _CACHE_ENV = "COPYLINT_CACHE_DIR"
 
@@ -81,7 +82,8 @@ class Vocabulary:
         self._offsets.frombytes(payload["offsets"])
         self._ranges: dict[str, tuple[int, int]] = payload["ranges"]
         self._seen: dict[str, int] = {}  # memo of looked-up words; the vocabulary of a news run is small
-        self._sections: dict[str, tuple[int, list[str]]] = {}  # split on first use: (index of the first, words)
+        self._sections: dict[str, tuple[int, list[str]]] = {}  # split sections: (index of the first, words)
+        self._section_hits: dict[str, int] = {}  # lookups per section not split yet
         self._real: frozenset[str] | None = None
         self._typo_sections: dict[str, str] = payload["typos"]
         self._typos: dict[str, dict[str, str]] = {}
@@ -102,19 +104,31 @@ class Vocabulary:
         code = 0
         key = word[:_SECTION_KEY_LENGTH]
         section = self._sections.get(key)
-        if section is None:
-            bounds = self._ranges.get(key)
-            if bounds is not None:
-                # One section (a few hundred words sharing the first letters) is split on first use, not the
-                # whole list of 300,000 strings: bisection then runs in C.
-                lo, hi = bounds
-                section = (lo, self._blob[self._offsets[lo] : self._offsets[hi] - 1].split("\n"))
-                self._sections[key] = section
         if section is not None:
             lo, words = section
             index = bisect.bisect_left(words, word)
             if index < len(words) and words[index] == word:
                 code = self._codes[lo + index]
+        elif (bounds := self._ranges.get(key)) is not None:
+            lo, hi = bounds
+            hits = self._section_hits.get(key, 0) + 1
+            self._section_hits[key] = hits
+            if hits >= _SPLIT_AFTER:
+                # A section looked up often is split once, so that bisection runs in C; a short run (one
+                # article) only bisects the sorted text and never pays for splitting a large section.
+                self._sections[key] = (lo, self._blob[self._offsets[lo] : self._offsets[hi] - 1].split("\n"))
+                return self._code(word)
+            blob, offsets = self._blob, self._offsets
+            while lo < hi:
+                middle = (lo + hi) // 2
+                found = blob[offsets[middle] : offsets[middle + 1] - 1]
+                if found < word:
+                    lo = middle + 1
+                elif found > word:
+                    hi = middle
+                else:
+                    code = self._codes[middle]
+                    break
         self._seen[word] = code
         return code
 
