@@ -160,6 +160,12 @@ _COMPARATIVE = re.compile(
     r"the previous|a further|more than doubled)\b"
 )
 _CONTRAST = re.compile(r"^(?:But|Yet|However|Meanwhile|By contrast|In contrast)\b|\b(?:while|whereas|unlike|compared|however)\b")
+# Nouns of a move in a ranking or a score: "climbed seven places" is a change even with a noun.
+_MOVE_NOUNS = frozenset("place places spot spots position positions notch notches rung rungs".split())
+# Words after a share or a sum that compare it, not name what it is ("24% higher", "5% above").
+_NOT_COUNTED = frozenset(
+    "higher lower above below bigger smaller larger greater stronger weaker cheaper dearer year-on-year".split()
+)
 _SET_WORDS = frozenset("first last next past final top bottom remaining previous other".split())
 _DEFINITE = frozenset("the all those these both".split())
 _LABEL_BEFORE = frozenset(
@@ -280,7 +286,12 @@ def build_lexicon(lexicons: Sequence[LexiconFile]) -> NumberLexicon:
     return NumberLexicon(words, scales, suffixes, currencies, vague, nouns, predicates, frozenset(generic), first_words)
 
 
-def _lemma(word: str) -> str:
+def _is_figure(word: str) -> bool:
+    """A token that is a number written in digits."""
+    return word[:1].isdigit()
+
+
+def lemma(word: str) -> str:
     """A crude singular, enough to match "bodies"/"body" and "jobs"/"job" when no class is listed."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -508,10 +519,10 @@ class Extractor:
         if raw.vague is not None and after != "of" and not predicate and first == last and lower[first] != "several":
             return None  # "scores" and "hundreds" alone are too often something else ("test scores")
         generic = noun == "" or noun in lex.generic
-        noun_class = lex.nouns.get(noun, _lemma(noun)) if noun else ""
+        noun_class = lex.nouns.get(noun, lemma(noun)) if noun else ""
         if noun in lex.generic:
-            noun_class = _lemma(noun)
-        changing = self._changing(lower, q_start, last, raw.kind)
+            noun_class = lemma(noun)
+        changing = self._changing(lower, q_start, last, raw.kind, noun != "" and not generic and noun not in _MOVE_NOUNS)
         sentence = self._sentence(block, tokens[first].start)
         facts = sentences.get(sentence)
         if facts is None:
@@ -587,8 +598,11 @@ class Extractor:
         return True
 
     @staticmethod
-    def _changing(lower: list[str], q_start: int, last: int, kind: Kind) -> bool:
-        """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12")."""
+    def _changing(lower: list[str], q_start: int, last: int, kind: Kind, counted: bool = False) -> bool:
+        """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12").
+
+        ``counted`` says the number counts a specific noun: a verb just before it then takes it as its object
+        ("cut 45,000 jobs", "raised three children"), not as the size of a change."""
         n = len(lower)
         prev = lower[q_start - 1] if q_start > 0 else ""
         prev2 = lower[q_start - 2] if q_start > 1 else ""
@@ -596,7 +610,7 @@ class Extractor:
             return True
         if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
             return True
-        if kind is Kind.COUNT and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
+        if kind is Kind.COUNT and not counted and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
             return True  # "moved up seven places": a count of change, one per subject
         if "from" in lower[max(0, q_start - 4) : q_start] and any(
             w in _CHANGE_VERBS for w in lower[max(0, q_start - 15) : q_start - 1]
@@ -604,8 +618,12 @@ class Extractor:
             return True  # "up from 67", "increased the issue to 1.8 billion from 1.5 billion": an earlier state
         if "after" in (prev, prev2):
             return True  # "rose 0.4 pct after a 0.7 pct gain in January": an earlier period
-        if prev in ("against", "vs", "versus") or (last + 1 < n and lower[last + 1] in ("against", "vs", "versus")):
-            return True  # "a deficit of 112 mln against 144 mln": a comparison
+        if prev in ("vs", "versus") or (last + 1 < n and lower[last + 1] in ("vs", "versus")):
+            return True
+        if prev == "against" and any(_is_figure(w) for w in lower[max(0, q_start - 4) : q_start - 1]):
+            return True  # "a deficit of 112 mln against 144 mln": a comparison ("a lawsuit against two men" is not)
+        if last + 1 < n and lower[last + 1] == "against" and any(_is_figure(w) for w in lower[last + 2 : last + 5]):
+            return True
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
             return True
         window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
@@ -727,6 +745,7 @@ class Extractor:
                 j += 1
         words: list[int] = []
         head = -1
+        compound = False  # the word follows a hyphen: part of a modifier ("plug-in", "one-off"), never a stop
         while j < n and len(words) < 4:
             token = tokens[j]
             if token.kind is not TokenKind.WORD:
@@ -734,9 +753,25 @@ class Extractor:
                 glued = j + 1 < n and self._adjacent(tokens, j - 1, j) and self._adjacent(tokens, j, j + 1)
                 if token.text in ("-", "‑") and glued:
                     j += 1
+                    compound = True
                     continue
+                if token.text == "(" and kind is Kind.MONEY and words == []:
+                    # "$4bn (£2.1bn) deal": step over a conversion into another currency
+                    close = next((k for k in range(j + 1, min(n, j + 6)) if tokens[k].text == ")"), -1)
+                    if close > 0:
+                        j = close + 1
+                        continue
                 break
             word = lower[j]
+            plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+            if compound and word not in lex.nouns and not plural:
+                compound = False
+                words.append(j)
+                j += 1
+                continue
+            compound = False
+            if kind is not Kind.COUNT and word in _NOT_COUNTED:
+                break
             if word in lex.nouns or word in lex.generic:
                 head = j
                 break
@@ -784,7 +819,7 @@ class Extractor:
                 continue
             word = lower[k]
             if tokens[k].kind is TokenKind.WORD and len(word) > 2 and word not in _STOP and word != noun:
-                words.add(_lemma(word))
+                words.add(lemma(word))
         return frozenset(words)
 
     @staticmethod
@@ -864,4 +899,4 @@ def _name_after(words: list[str], k: int) -> str:
 
 
 def _normalise_source(word: str) -> str:
-    return _lemma(word.lower())
+    return lemma(word.lower())

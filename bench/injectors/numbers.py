@@ -14,7 +14,8 @@ Pairs that are probably two sets are left out: the two sentences name different 
 capitalised word in common although both have some), name different years, months or weekdays, attribute
 to different speakers, or sit in a list or table (a sentence with four or more figures, or a noun the article
 counts with three or more different values); rates ("a year", "each", "per"), partitives ("12 of the"),
-labels ("Chapter 11"), dates, times, ages and durations are not candidates at all.
+stretches of a series ("their last five meetings"), counts of sources ("according to two people"), labels
+("Chapter 11"), dates, times, ages and durations are not candidates at all.
 
 One of the two mentions is then changed the way figures go wrong in copy: two digits swapped, one digit
 mistyped, a digit dropped or doubled, a number word off by one or two. The finding must overlap the changed
@@ -69,6 +70,7 @@ _FIGURE = re.compile(
 _RANGE_BEFORE = re.compile(r"(?:\d|\b(?:" + "|".join(_WORDS) + r"))\s+(?:to|and|or)\s+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
+_WINDOW_BEFORE = re.compile(r"\b(?:first|last|next|final|opening|past|previous|top|best)\s+$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘(]?[A-Z0-9])")
 _PERIOD = re.compile(
@@ -256,6 +258,9 @@ class NumbersInjector:
             return False  # the second end of a range ("10 to 15", "two or three")
         if before_text.endswith("according to "):
             return False  # "according to two people familiar with ...": a count of sources, one per claim
+        if _WINDOW_BEFORE.search(before_text):
+            return False  # "their last five meetings", "the opening two matches": a stretch of a series, whose
+            # games or meetings differ from team to team and sentence to sentence
         if m.group("word"):
             return True
         number = m.group("num").replace(",", "")

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from copylint.finding import Applicability, Finding, Severity, Span
-from copylint.quantities import Bound, Extractor, Kind, Quantity, build_lexicon
+from copylint.quantities import Bound, Extractor, Kind, Quantity, build_lexicon, lemma
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc
 
 if TYPE_CHECKING:
@@ -101,6 +101,25 @@ def _typo_evidence(a: Quantity, b: Quantity) -> int:
     return 1 if any(longer[:k] + longer[k + 1 :] == shorter for k in range(len(longer))) else 0
 
 
+def _lenient_slip(a: Quantity, b: Quantity, typo: int, orphans: frozenset[Span]) -> bool:
+    """Whether a headline figure and a lede figure compared leniently look like one figure mistyped.
+
+    Swapped digits are a slip. One changed digit ("20%" and "25%") is common between two real figures, so it
+    counts only when the headline figure is stated nowhere in the body and the two are of one size."""
+    if _truncated(a, b):
+        return False
+    if typo >= 2:
+        return True
+    headline = a if a.headline else b
+    small, big = sorted((abs(a.value), abs(b.value)))
+    return typo == 1 and headline.span in orphans and small > 0 and big / small < 20
+
+
+def _truncated(a: Quantity, b: Quantity) -> bool:
+    """One figure is the other cut short at the decimal point ("25%" for "25.7%"), as headlines do."""
+    return int(a.value) == int(b.value) and (a.value != int(a.value) or b.value != int(b.value))
+
+
 def _consistent(a: Quantity, b: Quantity) -> bool:
     """True if both statements can be true of one set (intervals overlap)."""
     return max(a.low, b.low) <= min(a.high, b.high)
@@ -136,17 +155,23 @@ def _nouns_match(a: Quantity, b: Quantity) -> int | None:
     return -1 if len(a.context & b.context) >= 2 else None
 
 
-def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int]) -> int | None:
-    """Evidence (a score) that ``a`` and ``b`` state the quantity of one set; None if they cannot."""
+def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int], lenient: bool = False) -> int | None:
+    """Evidence (a score) that ``a`` and ``b`` state the quantity of one set; None if they cannot.
+
+    ``lenient`` is for a headline figure against a lede figure, one of them stated only once: headlines word
+    things their own way ("Singapore growth at 8.1%" for "the economy grew by 8.1%"), so a change verb or a
+    counted noun named differently does not rule the pair out (the caller asks for digits that look mistyped)."""
     if a.kind is not b.kind or a.unit != b.unit or a.sentence == b.sentence:
         return None
-    if a.changing or b.changing or a.partitive != b.partitive:
+    if ((a.changing or b.changing) and not lenient) or a.partitive != b.partitive:
         return None
     if a.source and b.source and a.source != b.source:
         return None
     if a.years and b.years and not (a.years & b.years):
         return None  # "in 2015, 67 ..." and "in 2016, 76 ...": two periods
     score = _nouns_match(a, b)
+    if score is None and lenient and a.predicate == b.predicate and _nouns_overlap(a, b):
+        score = 0
     if score is None:
         return None
     shared = len(a.context & b.context)
@@ -156,6 +181,26 @@ def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int]) -> int | 
     if (a.headline and b.block in lede_blocks) or (b.headline and a.block in lede_blocks):
         score += 1
     return score
+
+
+def _nouns_overlap(a: Quantity, b: Quantity) -> bool:
+    """One of two figures names nothing, or each one's counted noun is among the other's words."""
+    if not a.noun or not b.noun:
+        return True
+    return (a.noun in b.context or lemma(a.noun) in b.context) and (b.noun in a.context or lemma(b.noun) in a.context)
+
+
+def _orphans(exact: Sequence[Quantity]) -> frozenset[Span]:
+    """Figures in digits that no other figure of the same kind and unit agrees with: stated once only."""
+    by_unit: dict[tuple[Kind, str], list[Quantity]] = defaultdict(list)
+    for q in exact:
+        by_unit[(q.kind, q.unit)].append(q)
+    return frozenset(
+        q.span
+        for group in by_unit.values()
+        for q in group
+        if q.digits and not any(r is not q and r.sentence != q.sentence and _consistent(q, r) for r in group)
+    )
 
 
 def _lede_blocks(document: Document) -> frozenset[int]:
@@ -181,9 +226,15 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
     support: dict[Span, int] = defaultdict(int)
     against: dict[Span, list[Quantity]] = defaultdict(list)
     pending: list[tuple[Quantity, Quantity, int]] = []
+    orphans = _orphans(exact)
     for i, a in enumerate(exact):
         for b in exact[i + 1 :]:
-            score = _same_thing(a, b, lede)
+            # a headline figure and a lede figure, one of them stated nowhere else: the lede usually restates
+            # the headline, so they may be compared however each words it (digits must look mistyped)
+            lenient = ((a.headline and b.block in lede) or (b.headline and a.block in lede)) and (
+                a.span in orphans or b.span in orphans
+            )
+            score = _same_thing(a, b, lede, lenient)
             if score is None:
                 continue
             if _consistent(a, b) and not _bounded_typo(a, b):
@@ -192,9 +243,13 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
                     support[b.span] += 1
                 continue
             typo = _typo_evidence(a, b)
+            if lenient and not _lenient_slip(a, b, typo, orphans):
+                continue
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += typo or -1
+            elif not (a.definite or b.definite):
+                score -= 1  # "two executives" ... "three executives": number words restated come back as "the two"
             headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             # "in Arlow" ... "in Besk", or no name in common at all: probably two sets
             places_differ = bool(a.places and b.places and not (a.places & b.places)) or bool(
@@ -204,7 +259,10 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             if places_differ and contrasted:
                 continue  # set side by side on purpose: two sets
             score -= places_differ + contrasted
-            if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers):
+            bare, modified = (b, a) if a.modifiers else (a, b)
+            # "eighteen investment firms" ... "the eighteen firms": the second points back at the first
+            back = bare.definite and not modified.definite and modified.span.start < bare.span.start
+            if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers) and not back:
                 score -= 1  # "71,000 new construction jobs" may be a part of "337,000 jobs"
             if (a.kind.value + a.unit, a.noun) in crowded and not headline_pair:
                 score -= 1 if a.noun else 2  # a list or table of figures, not restatements
