@@ -106,8 +106,9 @@ class NgramModel:
     def pair(self, first: int, second: int) -> float:
         """Listed count of the bigram of two word ids, 0.0 if it is not listed."""
         key = first << ID_BITS | second
-        if self._pair_dict is not None:
-            return self._pair_dict.get(key, 0.0)
+        if self._pair_dict is not None or self._promote() is not None:
+            return self._pair_dict.get(key, 0.0)  # type: ignore[union-attr]
+        self._lookups += 1
         found = self._pairs.get(key)
         if found is None:
             i = bisect.bisect_left(self.keys, key)

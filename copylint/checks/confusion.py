@@ -52,6 +52,23 @@ class Lexicon:
     ignore: frozenset[str]
 
 
+# One side of a word's context, for the written word and its listed alternatives: log values, whether each
+# rests on listed pairs, the best gain of an alternative over the written word, and whether the written word
+# fits (is attested next to the context word, or too rare for the pair to have been listed).
+Side = tuple[tuple[float, ...], tuple[bool, ...], float, bool]
+_NO_GAIN = -1e300
+# A written word as the rule sees it: how it is checked (``_CAPITAL``, ``_CUE``, ``_MODEL`` bits; 0 = never),
+# its candidates, its lower-case form, and its model ids as a neighbour: as written in lower case, and as
+# capitalised at the start of a sentence (-1 where none applies).
+WordClass = tuple[int, "_WordInfo | None", str, int, int]
+_NOT_A_WORD: WordClass = (0, None, "", -1, -1)
+
+
+def _gain(values: tuple[float, ...]) -> float:
+    """How much better the best alternative (positions 1...) scores than the written word (position 0)."""
+    return max(values[1:]) - values[0] if len(values) > 1 else _NO_GAIN
+
+
 @dataclass
 class _WordInfo:
     """What the rule needs to know about one written (lower-case) word, computed once per word."""
@@ -66,6 +83,9 @@ class _WordInfo:
     log_counts: tuple[float, ...] = ()
     zeros: tuple[float, ...] = ()
     unseen: tuple[bool, ...] = ()
+    min_threshold: float = 0.0  # the smallest listed log threshold: a bound for the quick rejection
+    no_right: Side = ((), (), 0.0, True)  # the right side when nothing scorable follows
+    starts: tuple[Side, Side] = (((), (), 0.0, True), ((), (), 0.0, True))  # left side with no word before
 
     def __post_init__(self) -> None:
         self.ids = (self.word_id, *(i for _, i, _ in self.listed))
@@ -74,6 +94,20 @@ class _WordInfo:
         self.thresholds = (0.0, *(t for _, _, t in self.listed))
         self.zeros = (0.0,) * (len(self.ids) + len(self.edit_ids))
         self.unseen = (False,) * (len(self.ids) + len(self.edit_ids))
+        self.min_threshold = min(self.thresholds[1:], default=0.0)
+        self.no_right = (self.zeros, self.unseen, _gain(self.zeros[: len(self.ids)]), True)
+
+    def set_counts(self, log_counts: tuple[float, ...]) -> None:
+        """Remember the candidates' log counts, which stand in for the left side at the start of a phrase."""
+        self.log_counts = log_counts
+        n = len(self.ids)
+        damped = tuple(SENTENCE_START_PRIOR * v for v in log_counts[:n])
+        self.starts = (
+            (damped, self.unseen, _gain(damped), True),
+            (log_counts[:n], self.unseen, _gain(log_counts[:n]), True),
+        )
+
+
 
 
 @dataclass
@@ -88,9 +122,9 @@ class ConfusionState:
     max_edit_candidates: int
     _model: NgramModel | None = None
     _words: dict[str, _WordInfo | None] = field(default_factory=dict)
-    _sides: dict[int, tuple[tuple[float, ...], tuple[bool, ...]]] = field(default_factory=dict)
-    _classes: dict[str, tuple[int, _WordInfo | None, str]] = field(default_factory=dict)
-    _contexts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _sides: dict[int, Side] = field(default_factory=dict)
+    _fits: dict[int, bool] = field(default_factory=dict)
+    _classes: dict[str, WordClass] = field(default_factory=dict)
     decisions: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
 
     @property
@@ -100,9 +134,9 @@ class ConfusionState:
             self._model = load_model()
         return self._model
 
-    def classify(self, written: str) -> tuple[int, _WordInfo | None, str]:
-        """How a written token is checked (``_CAPITAL``, ``_CUE``, ``_MODEL`` bits; 0 = never), its
-        candidates and its lower-case form; remembered per spelling."""
+    def classify(self, written: str) -> WordClass:
+        """How a written word is checked and what it gives its neighbours (see ``WordClass``), remembered
+        per spelling."""
         found = self._classes.get(written)
         if found is None:
             found = self._classify(written)
@@ -110,38 +144,26 @@ class ConfusionState:
                 self._classes[written] = found
         return found
 
-    def _classify(self, written: str) -> tuple[int, _WordInfo | None, str]:
+    def _classify(self, written: str) -> WordClass:
+        model = self.model
         mode = 0
         if written[0].isupper():
             if len(written) > 1 and not written[1:].islower():
-                return 0, None, written  # all capitals or inner capitals: an acronym or a name
+                return 0, None, written, -1, -1  # all capitals or inner capitals: an acronym or a name
             mode |= _CAPITAL
         elif not written.islower():
-            return 0, None, written
+            return 0, None, written, -1, -1
         lower = written.lower().translate(_APOSTROPHES)
+        # As a neighbour: the id as written in lower case, or as capitalised at the start of a sentence.
+        plain, titled = (model.word_id(written), -1) if written.islower() else (-1, model.word_id(lower))
         if lower in self.lexicon.cues:
             mode |= _CUE
         if "'" in lower:
-            return (mode, None, lower) if mode & _CUE else (0, None, lower)  # the model has no contractions
+            return (mode if mode & _CUE else 0), None, lower, plain, titled  # the model has no contractions
         info = self.info(lower)
         if info is not None:
             mode |= _MODEL
-        return (mode if mode & (_CUE | _MODEL) else 0), info, lower
-
-    def context_id(self, written: str) -> tuple[int, int]:
-        """Model ids of a neighbouring word as written in lower case, and as capitalised at a sentence start."""
-        found = self._contexts.get(written)
-        if found is None:
-            model = self.model
-            if written.islower():
-                found = (model.word_id(written), -1)
-            elif written[1:].islower() or len(written) == 1:
-                found = (-1, model.word_id(written.lower()))
-            else:
-                found = (-1, -1)
-            if len(self._contexts) < 200_000:
-                self._contexts[written] = found
-        return found
+        return (mode if mode & (_CUE | _MODEL) else 0), info, lower, plain, titled
 
     def info(self, word: str) -> _WordInfo | None:
         """Candidates for a lower-case written word, or None if it is not worth scoring."""
@@ -177,13 +199,24 @@ class ConfusionState:
         if not listed and not edits:
             return None
         info = _WordInfo(word_id, listed, edits)
-        info.log_counts = tuple(math.log(model.count(i)) for i in info.ids + info.edit_ids)
+        info.set_counts(tuple(math.log(model.count(i)) for i in info.ids + info.edit_ids))
         return info
+
+    def fits(self, model: NgramModel, first: int, second: int, left: bool) -> bool:
+        """True if a word fits next to its context word (``first`` if ``left``): the pair, or the context
+        word's class with the word, is listed, or the pair is too rare to have been listed (remembered)."""
+        key = (first << ID_BITS | second) << 1 | left
+        found = self._fits.get(key)
+        if found is None:
+            found = model.side(first, second, left)[1] or _unremarkable(model, first, second)
+            if len(self._fits) < 500_000:
+                self._fits[key] = found
+        return found
 
     def sides(
         self, model: NgramModel, word_id: int, ids: tuple[int, ...], context: int, left: bool, edits: bool
-    ) -> tuple[tuple[float, ...], tuple[bool, ...]]:
-        """Log values of one side for the words ``ids`` next to ``context``, and which rest on listed pairs.
+    ) -> Side:
+        """One side (see ``Side``) for the words ``ids`` next to ``context``, remembered.
 
         ``ids`` are the written word and its listed alternatives, or (``edits``) its one-edit candidates,
         so the written word's id and the two flags name them in the memo key.
@@ -191,7 +224,11 @@ class ConfusionState:
         key = ((context << ID_BITS | word_id) << 2) | (left << 1) | edits
         found = self._sides.get(key)
         if found is None:
-            found = model.log_sides(ids, context, left)
+            values, seen = model.log_sides(ids, context, left)
+            fits = seen[0] or (
+                _unremarkable(model, context, word_id) if left else _unremarkable(model, word_id, context)
+            )
+            found = (values, seen, _NO_GAIN if edits else _gain(values), fits)
             if len(self._sides) < 500_000:
                 self._sides[key] = found
         return found
@@ -296,11 +333,15 @@ def _is_sentence_start(tokens: Sequence[Token], i: int) -> bool:
 
 def _glued(text: str, token: Token) -> bool:
     """True if the token touches a joining character on either side ("pro-government", "U.S.")."""
-    before = text[token.start - 1] if token.start > 0 else " "
-    after = text[token.end] if token.end < len(text) else " "
-    if after == "." and token.end + 1 < len(text) and text[token.end + 1].isalnum():
+    start, end = token[1], token[2]  # by position: this runs for most words
+    if start > 0 and text[start - 1] in _JOINERS:
         return True
-    return before in _JOINERS or (after in _JOINERS and after != ".")
+    if end >= len(text):
+        return False
+    after = text[end]
+    if after == ".":
+        return end + 1 < len(text) and text[end + 1].isalnum()
+    return after in _JOINERS
 
 
 class RealWordConfusion(BaseRule):
@@ -390,19 +431,26 @@ class RealWordConfusion(BaseRule):
         tokens = block.tokens
         model = state.model
         cues = state.lexicon.cues
-        count = len(tokens)
         headline = block.is_headline
         word_kind = TokenKind.WORD
+        found_class = state._classes.get
         classify = state.classify
-        context_id = state.context_id
         decisions = state.decisions
-        for i, token in enumerate(tokens):
-            if token.kind is not word_kind:
-                continue
-            written = token.text
-            mode, info, lower = classify(written)
+        sides = state.sides
+        fits = state.fits
+        joiners = _JOINERS
+        size = len(text)
+        fits_memo = state._fits
+        sides_memo = state._sides
+        # One look-up per token; each word's class also serves its neighbours.
+        classes = [
+            (found_class(t[0]) or classify(t[0])) if t[3] is word_kind else _NOT_A_WORD for t in tokens
+        ]
+        classes.append(_NOT_A_WORD)
+        for i, (mode, info, lower, _, _) in enumerate(classes):
             if not mode:
                 continue
+            token = tokens[i]
             if mode & _CAPITAL and ((headline and i > 0) or not _is_sentence_start(tokens, i)):
                 # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
                 continue
@@ -411,54 +459,98 @@ class RealWordConfusion(BaseRule):
                 if finding is not None:
                     yield finding
                     continue
-            if info is None or lower in skip or _glued(text, token):
+            if info is None:
                 continue
+            start, end = token[1], token[2]  # inlined: this runs for most words
+            if ((start > 0 and text[start - 1] in joiners) or (end < size and text[end] in joiners)) and _glued(
+                text, token
+            ):
+                continue  # part of a compound ("pro-government", "and/or"), which the model knows nothing about
             prev_id = -1
             if i > 0:
-                before = tokens[i - 1]
-                if before.kind is word_kind and not _glued(text, before):
-                    plain, titled = context_id(before.text)
-                    prev_id = plain if plain >= 0 or titled < 0 or not _is_sentence_start(tokens, i - 1) else titled
-            next_id = -1
-            if i + 1 < count:
-                after = tokens[i + 1]
-                if after.kind is word_kind and not _glued(text, after):
-                    next_id = context_id(after.text)[0]  # a capital here starts a name: the pair counts say nothing
+                _, _, _, plain, titled = classes[i - 1]
+                if plain >= 0 or titled >= 0:
+                    before = tokens[i - 1]
+                    start = before[1]
+                    touches = (start > 0 and text[start - 1] in joiners) or text[before[2]] in joiners
+                    if not (touches and _glued(text, before)):
+                        prev_id = plain if plain >= 0 or not _is_sentence_start(tokens, i - 1) else titled
+            # A capital after the word starts a name: the pair counts say nothing, so only the plain id counts.
+            next_id = classes[i + 1][3]
+            if next_id >= 0:
+                end = tokens[i + 1][2]
+                if ((end < size and text[end] in joiners) or text[tokens[i + 1][1] - 1] in joiners) and _glued(
+                    text, tokens[i + 1]
+                ):
+                    next_id = -1
             if prev_id < 0 and next_id < 0:
                 continue  # no context to judge by
-            # Nothing before: the word's own frequency stands in for the left side. At the start of a sentence
-            # it is damped, because sentences open with other words ("If", "But") than running text favours.
-            prior = 1.0 if prev_id >= 0 or (i > 0 and tokens[i - 1].text == ",") else SENTENCE_START_PRIOR
-            key = ((((prev_id + 1) << ID_BITS | info.word_id) << ID_BITS | (next_id + 1)) << 1) | (prior == 1.0)
+            word_id = info.word_id
+            if not info.listed:
+                # Only one-edit candidates, which are tried only where the word does not fit: the common case.
+                fit: bool | None = True
+                if prev_id >= 0:
+                    fit = fits_memo.get((prev_id << ID_BITS | word_id) << 1 | 1)
+                    if fit is None:
+                        fit = fits(model, prev_id, word_id, True)
+                if fit and next_id >= 0:
+                    fit = fits_memo.get((word_id << ID_BITS | next_id) << 1)
+                    if fit is None:
+                        fit = fits(model, word_id, next_id, False)
+                if fit:
+                    continue
+            if lower in skip:
+                continue
+            if prev_id >= 0:
+                left = sides_memo.get((prev_id << ID_BITS | word_id) << 2 | 2) or sides(
+                    model, word_id, info.ids, prev_id, True, False
+                )
+            else:
+                # Nothing before: the word's own frequency stands in for the left side. At the start of a
+                # sentence it is damped, as sentences open with other words ("If", "But") than running text.
+                left = info.starts[i > 0 and tokens[i - 1].text == ","]
+            if next_id >= 0:
+                right = sides_memo.get((next_id << ID_BITS | word_id) << 2) or sides(
+                    model, word_id, info.ids, next_id, False, False
+                )
+                end_factor = 0.0
+            else:
+                right = info.no_right
+                # Before a comma or full stop there is no right side to compare, and the left side alone
+                # overrates words that rarely end a phrase ("they were said," for "they were sad,"): ask for more.
+                end_factor = LOG_PHRASE_END_FACTOR
+            if left[3] and right[3] and left[2] + right[2] - end_factor <= info.min_threshold:
+                continue  # the word fits both neighbours and no listed alternative can beat it: the common case
+            key = ((((prev_id + 1) << ID_BITS | word_id) << ID_BITS | (next_id + 1)) << 2) | (left is info.starts[1]) << 1
+            key |= left is info.starts[0]
             best = decisions.get(key)
             if best is None:
-                best = self._best(model, state, info, prev_id, next_id, prior)
+                best = self._best(model, state, info, prev_id, next_id, left, right, end_factor)
                 if len(decisions) < 500_000:
                     decisions[key] = best
             if best:
                 yield self._report(token, best, context)
 
     def _best(
-        self, model: NgramModel, state: ConfusionState, info: _WordInfo, prev_id: int, next_id: int, prior: float
+        self,
+        model: NgramModel,
+        state: ConfusionState,
+        info: _WordInfo,
+        prev_id: int,
+        next_id: int,
+        left_side: Side,
+        right_side: Side,
+        end_factor: float,
     ) -> list[tuple[float, str]]:
         """Candidates that beat the written word by their threshold, best first, with their log ratios.
 
         A word's score is log P(word | previous) + log P(next | word); with no word before, the word's
-        own frequency (weighted by ``prior``) stands in for the left side. Each side's values for the
-        written word and all its candidates are remembered per neighbouring word, as pairs recur.
+        own frequency stands in for the left side. Each side's values for the written word and all its
+        candidates are remembered per neighbouring word, as pairs recur.
         """
-        ids = info.ids
-        if prev_id >= 0:
-            left, left_seen = state.sides(model, info.word_id, ids, prev_id, True, False)
-        else:
-            left, left_seen = tuple(prior * v for v in info.log_counts[: len(ids)]), info.unseen
-        if next_id >= 0:
-            right, right_seen = state.sides(model, info.word_id, ids, next_id, False, False)
-        else:
-            right, right_seen = info.zeros, info.unseen
-        # Before a comma or full stop there is no right side to compare, and the left side alone overrates
-        # words that rarely end a phrase ("they were said," for "they were sad,"): ask for more.
-        base = left[0] + right[0] + (0.0 if next_id >= 0 else LOG_PHRASE_END_FACTOR)
+        left, left_seen, _, left_fits = left_side
+        right, right_seen, _, right_fits = right_side
+        base = left[0] + right[0] + end_factor
         listed = len(info.listed)
         winners: list[tuple[float, str]] = []
         for k in range(1, listed + 1):
@@ -468,18 +560,16 @@ class RealWordConfusion(BaseRule):
         # A word attested with both its neighbours is not taken for a slip unless a list says so:
         # "the find of" is sound even though "the kind of" is far more common. Nor is a pair's absence
         # held against a word too rare for the pair to have been listed ("has been strained").
-        fits = (prev_id < 0 or left_seen[0] or _unremarkable(model, prev_id, info.word_id)) and (
-            next_id < 0 or right_seen[0] or _unremarkable(model, info.word_id, next_id)
-        )
-        if not fits and info.edit_ids:
+        if not (left_fits and right_fits) and info.edit_ids:
             edits = info.edit_ids
             offset = listed + 1
             if prev_id >= 0:
-                left, left_seen = state.sides(model, info.word_id, edits, prev_id, True, True)
+                left, left_seen, _, _ = state.sides(model, info.word_id, edits, prev_id, True, True)
             else:
+                prior = 1.0 if left_side is info.starts[1] else SENTENCE_START_PRIOR
                 left, left_seen = tuple(prior * v for v in info.log_counts[offset:]), info.unseen
             if next_id >= 0:
-                right, right_seen = state.sides(model, info.word_id, edits, next_id, False, True)
+                right, right_seen, _, _ = state.sides(model, info.word_id, edits, next_id, False, True)
             else:
                 right, right_seen = info.zeros, info.unseen
             edit_threshold = state.log_edit_threshold + state.log_factor
