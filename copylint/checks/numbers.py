@@ -184,10 +184,10 @@ def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int], lenient: 
 
 
 def _nouns_overlap(a: Quantity, b: Quantity) -> bool:
-    """One of two figures names nothing, or each one's counted noun is among the other's words."""
+    """One of two figures names nothing, or one's counted noun is among the other's words."""
     if not a.noun or not b.noun:
         return True
-    return (a.noun in b.context or lemma(a.noun) in b.context) and (b.noun in a.context or lemma(b.noun) in a.context)
+    return a.noun in b.context or lemma(a.noun) in b.context or b.noun in a.context or lemma(b.noun) in a.context
 
 
 def _orphans(exact: Sequence[Quantity]) -> frozenset[Span]:
@@ -243,14 +243,16 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
                     support[b.span] += 1
                 continue
             typo = _typo_evidence(a, b)
+            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             if lenient and not _lenient_slip(a, b, typo, orphans):
                 continue
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += typo or -1
-            elif not (a.definite or b.definite):
-                score -= 1  # "two executives" ... "three executives": number words restated come back as "the two"
-            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
+            elif not (a.definite or b.definite or headline_pair):
+                # "two executives" ... "three executives": number words restated come back as "the two" (or as
+                # the lede's restatement of the headline)
+                score -= 1
             # "in Arlow" ... "in Besk", or no name in common at all: probably two sets
             places_differ = bool(a.places and b.places and not (a.places & b.places)) or bool(
                 a.names and b.names and not (a.names & b.names)
