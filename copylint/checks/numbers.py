@@ -105,14 +105,20 @@ def _lenient_slip(a: Quantity, b: Quantity, typo: int, orphans: frozenset[Span])
     """Whether a headline figure and a lede figure compared leniently look like one figure mistyped.
 
     Swapped digits are a slip. One changed digit ("20%" and "25%") is common between two real figures, so it
-    counts only when the headline figure is stated nowhere in the body and the two are of one size."""
+    counts only when the headline figure is stated nowhere in the body and the two are of one size; two
+    single digits ("$4bn", "$1bn") count only when neither figure is stated again."""
     if _truncated(a, b):
         return False
     if typo >= 2:
         return True
     headline = a if a.headline else b
     small, big = sorted((abs(a.value), abs(b.value)))
-    return typo == 1 and headline.span in orphans and small > 0 and big / small < 20
+    if not (headline.span in orphans and small > 0 and big / small < 20):
+        return False
+    if len(a.digits) == len(b.digits) == 1:
+        # "$4bn" in the headline, "$1bn" in the lede and neither stated again: one digit, one slip
+        return a.span in orphans and b.span in orphans
+    return typo == 1
 
 
 def _truncated(a: Quantity, b: Quantity) -> bool:
@@ -191,7 +197,7 @@ def _nouns_overlap(a: Quantity, b: Quantity) -> bool:
 
 
 def _orphans(exact: Sequence[Quantity]) -> frozenset[Span]:
-    """Figures in digits that no other figure of the same kind and unit agrees with: stated once only."""
+    """Figures in digits that no other figure of the same kind and unit restates: stated once only."""
     by_unit: dict[tuple[Kind, str], list[Quantity]] = defaultdict(list)
     for q in exact:
         by_unit[(q.kind, q.unit)].append(q)
@@ -199,8 +205,13 @@ def _orphans(exact: Sequence[Quantity]) -> frozenset[Span]:
         q.span
         for group in by_unit.values()
         for q in group
-        if q.digits and not any(r is not q and r.sentence != q.sentence and _consistent(q, r) for r in group)
+        if q.digits and not any(r is not q and r.sentence != q.sentence and _restates(q, r) for r in group)
     )
+
+
+def _restates(a: Quantity, b: Quantity) -> bool:
+    """``b`` may state ``a``'s value: consistent and within 5% ("10,000" allows 5,500 to 14,500, too loose here)."""
+    return _consistent(a, b) and abs(a.value - b.value) <= 0.05 * max(abs(a.value), abs(b.value))
 
 
 def _lede_blocks(document: Document) -> frozenset[int]:
@@ -244,8 +255,10 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
                 continue
             typo = _typo_evidence(a, b)
             headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
-            if lenient and not _lenient_slip(a, b, typo, orphans):
-                continue
+            if lenient:
+                if not _lenient_slip(a, b, typo, orphans):
+                    continue
+                typo = max(typo, 1)
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += typo or -1
