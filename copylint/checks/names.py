@@ -200,8 +200,12 @@ class RunFinder:
         word, initials, self.items = _run_parts()
         item = rf"(?:{initials}(?= )|(?:{dotted})\.(?= )|{word})"
         separator = r"(?:[ \u00a0]|[-‐‑])"
+        # Every item starts with a capital or a title's first letter: a lookahead on those first lets the scan
+        # pass over other positions at once, where the lookbehind alone was tried everywhere (twice as slow).
+        firsts = "".join(sorted({re.escape(t.capitalize()[:1]) for t in data.titles if t}))
+        start = f"(?={_UPPER[:-1]}{firsts}])"
         self.pattern = re.compile(
-            rf"(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
+            rf"{start}(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
         )
         # Runs depend on the pattern and these lists only: rules whose finders agree share one document's runs.
         self.key = f"names/runs/{hash((self.pattern.pattern, data.titles, data.particles, data.not_names)):x}"
