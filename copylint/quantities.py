@@ -196,7 +196,7 @@ _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
 _PERIOD = re.compile(
-    r"(?<![\d,.])(?:19|20)\d\d(?![\d,])|\b(?:January|February|March|April|May|June|July|August|September|October|"
+    r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)|\b(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
     re.IGNORECASE,
 )

@@ -6,10 +6,13 @@ tests/fixtures/rules/numbers/; these tests check what the fixtures cannot expres
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
+from bench.corpus import Article
+from bench.injectors.numbers import NumbersInjector
 from copylint.checks.numbers import NUMBER_RULES
 from copylint.errors import RuleFileError
 from copylint.finding import Applicability, Severity
@@ -314,3 +317,93 @@ def test_a_full_date_in_the_body_is_not_a_dateline() -> None:
 def test_part_far_bigger_than_whole_counts_something_else() -> None:
     text = "Car sales\n\nDealers held 35,000 of the two models in stock."
     assert lint_text(text, select=["numbers/part-exceeds-whole"]) == []
+
+
+# -- second pass: extraction details ----------------------------------------------------------------------
+
+
+def test_a_verb_before_a_counted_noun_takes_it_as_object(extractor: Extractor) -> None:
+    text = "Steel\n\nArlow Steel will cut 4,500 jobs. The index rose 12 points. The club climbed seven places."
+    assert [(q.text, q.changing) for q in _quantities(extractor, text)] == [
+        ("4,500", False),
+        ("12", True),
+        ("seven", True),
+    ]
+
+
+def test_against_is_a_comparison_only_between_figures(extractor: Extractor) -> None:
+    text = "Court\n\nPolice filed charges against two men. The deficit was 112 mln dlrs against 144 mln dlrs."
+    assert [(q.text, q.changing) for q in _quantities(extractor, text)] == [
+        ("two", False),
+        ("112 mln dlrs", True),
+        ("144 mln dlrs", True),
+    ]
+
+
+def test_a_conversion_in_brackets_is_stepped_over(extractor: Extractor) -> None:
+    q = _quantities(extractor, "Deal\n\nHarlow Ferries agreed a $386m (£300m) deal to run the port.")[0]
+    assert (q.text, q.noun) == ("$386m", "deal")
+
+
+def test_hyphenated_modifiers_and_comparatives(extractor: Extractor) -> None:
+    text = "Cars\n\nMakers sold 20,000 plug-in vehicles. Crops were 24% higher than in 2024."
+    found = _quantities(extractor, text)
+    assert [(q.text, q.noun, set(q.modifiers)) for q in found] == [
+        ("20,000", "vehicle", {"plug", "in"}),
+        ("24%", "", set()),
+    ]
+
+
+def test_a_year_before_a_comma_is_a_period(extractor: Extractor) -> None:
+    q = _one(extractor, "Growth\n\nThe economy grew by 1.8% in 2025, the statistics office said on Friday.")
+    assert q.years == {"2025", "friday"}
+
+
+def test_headline_figure_restated_in_the_body_is_not_set_against_other_sums() -> None:
+    # the headline's $11bn is in the lede; $17bn (one digit away) is another sum
+    text = "Dorn Retail buys rival for $11bn\n\nDorn Retail is to buy Besk Stores for $11bn, bringing its total to $17bn."
+    assert lint_text(text, select=["numbers"]) == []
+
+
+# -- the bench injector -----------------------------------------------------------------------------------
+
+
+def _article(headline: str, *paragraphs: str) -> Article:
+    return Article("test", "test", headline, paragraphs)
+
+
+def test_injector_picks_restatements_of_one_quantity() -> None:
+    article = _article(
+        "Mine rescue in Darrow",
+        "Crews found 58 trapped miners in the Darrow shaft on Monday, rescuers said.",
+        "The 58 trapped miners in the shaft were brought up by crews overnight.",
+    )
+    (pair,) = NumbersInjector().candidates(article)
+    assert (pair.first.match.group(), pair.second.match.group(), pair.group) == ("58", "58", "count")
+    injected = NumbersInjector().inject(article, random.Random(3))
+    assert injected is not None and injected.injections[0].original == "58"
+
+
+def test_injector_leaves_two_sets_alone() -> None:
+    players = _article(
+        "Arlow beat Besk",
+        "Tom Mabry scored 16 points for Arlow as they beat Besk.",
+        "Jon Kettle scored 16 points for Besk in the defeat.",
+    )
+    periods = _article(
+        "Prices",
+        "Kelby prices fell 0.6% in January, the statistics office said.",
+        "Kelby prices had fallen 0.6% in December, the statistics office said.",
+    )
+    series = _article(
+        "Cup run",
+        "Arlow have won their last five meetings with Besk at home.",
+        "Besk have lost their last five meetings with Arlow at home.",
+    )
+    assert [NumbersInjector().candidates(a) for a in (players, periods, series)] == [[], [], []]
+
+
+def test_injector_pairs_a_headline_figure_with_the_lede() -> None:
+    article = _article("Ferries in $368m port deal", "Harlow Ferries agreed a $368m deal to run the port.", "More later.")
+    (pair,) = NumbersInjector().candidates(article)
+    assert pair.group == "headline"
