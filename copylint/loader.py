@@ -6,6 +6,7 @@ A data file declares ``kind`` (one of copylint.kinds.KIND_NAMES). Rules need ``i
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from copylint.finding import Applicability, Severity
 from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, Pattern, PatternRule, SubstitutionRule, compile_pattern
 from copylint.rule import DOC_SECTIONS, Category, Rule, RuleDoc
 
+_TABLES_FORMAT = 1  # bump when what is cached for a rules folder changes
 _ID = re.compile(r"^([a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COMMON_KEYS = {"id", "kind", "severity", "summary", "message", "doc"}
 _KIND_KEYS = {
@@ -141,15 +143,20 @@ def _string_list(reader: _FileReader, table: Mapping[str, Any], key: str) -> lis
     return value
 
 
-def parse_rule_file(path: str, raw: str) -> RuleData:
-    """Validate one data file's text and build what it declares."""
-    reader = _FileReader(path, raw)
+def _parse_toml(path: str, raw: str) -> dict[str, Any]:
     try:
-        table = tomllib.loads(raw)
+        return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column \d+\)", str(exc))  # tomllib has no lineno before 3.14
         line = int(where.group(1)) if where else 1
         raise RuleFileError(f"{path}:{line}: invalid TOML: {exc}") from None
+
+
+def parse_rule_file(path: str, raw: str, table: dict[str, Any] | None = None) -> RuleData:
+    """Validate one data file's text (or ``table``, the TOML of ``raw`` parsed before) and build what it declares."""
+    reader = _FileReader(path, raw)
+    if table is None:
+        table = _parse_toml(path, raw)
     kind = table.get("kind")
     if kind not in KIND_NAMES:
         raise reader.fail(f"'kind' must be one of {', '.join(KIND_NAMES)}, not {kind!r}", "kind")
@@ -209,23 +216,68 @@ def _walk(root: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
             yield name, entry
 
 
-def load_directory(root: Traversable, label: str) -> RuleData:
-    """Load every ``*.toml`` under ``root`` (recursively, in name order)."""
-    data = RuleData()
-    seen: dict[str, str] = {}
+def load_directory(root: Traversable, label: str, *, cache: bool = False) -> RuleData:
+    """Load every ``*.toml`` under ``root`` (recursively, in name order).
+
+    With ``cache``, the parsed TOML of the whole folder is kept in the user cache (keyed by a checksum of every
+    file's name and text), so that a start reads it with marshal instead of parsing; validation runs all the same.
+    """
+    files: list[tuple[str, str]] = []
     for name, entry in _walk(root, ""):
         path = f"{label}/{name}"
         try:
-            raw = entry.read_text(encoding="utf-8")
+            files.append((path, entry.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleFileError(f"{path}:1: cannot read: {exc}") from None
-        loaded = parse_rule_file(path, raw)
+    tables = _cached_tables(files) if cache else None
+    data = RuleData()
+    seen: dict[str, str] = {}
+    for index, (path, raw) in enumerate(files):
+        loaded = parse_rule_file(path, raw, tables[index] if tables is not None else None)
         for rule in loaded.rules:
             if rule.id in seen:
                 raise RuleFileError(f"{path}:1: rule id {rule.id!r} is already defined in {seen[rule.id]}")
             seen[rule.id] = path
         data = data.merged(loaded)
     return data
+
+
+def _cached_tables(files: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
+    """The parsed TOML of ``files``, from the user cache or parsed now and stored; None if a file does not parse."""
+    import marshal
+    import zlib
+
+    from copylint.vocabulary import default_cache_dir
+
+    checksum = 0
+    for path, raw in files:
+        checksum = zlib.crc32(f"{path}\0{raw}\0".encode(), checksum)
+    try:
+        folder = default_cache_dir()
+    except ImportError:
+        return None
+    target = folder / f"rules-{_TABLES_FORMAT}-{checksum:08x}-{len(files)}.marshal"
+    try:
+        tables = marshal.loads(target.read_bytes())
+        if isinstance(tables, list) and len(tables) == len(files) and all(isinstance(t, dict) for t in tables):
+            return tables
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # missing or damaged: parse again
+    try:
+        tables = [_parse_toml(path, raw) for path, raw in files]
+    except RuleFileError:
+        return None  # reported, with its line, when the file is validated
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_bytes(marshal.dumps(tables))  # ValueError for values marshal cannot hold (TOML dates)
+        os.replace(scratch, target)
+        for stale in folder.glob(f"rules-{_TABLES_FORMAT}-*-{len(files)}.marshal"):
+            if stale != target:
+                stale.unlink(missing_ok=True)  # the rules as they were before an edit
+    except (OSError, ValueError):
+        pass  # a read-only cache only costs the next start the parse
+    return tables
 
 
 def builtin_rules_root() -> Traversable:
@@ -238,7 +290,7 @@ def builtin_rules_root() -> Traversable:
 
 def load_builtin() -> RuleData:
     """Rules and word lists shipped with copylint."""
-    return load_directory(builtin_rules_root(), "rules")
+    return load_directory(builtin_rules_root(), "rules", cache=True)
 
 
 def load_user_directory(path: Path) -> RuleData:
