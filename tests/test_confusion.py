@@ -75,6 +75,57 @@ def test_attribution_cues(text: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "written", "intended"),
+    [
+        ("The stadium will be paid for by the club rather then the town.", "then", "than"),
+        ("Prices rose sharply and even than. Analysts had expected it.", "than", "then"),
+        ("The deal was agreed by Ruiz an Pettifer after midnight.", "an", "and"),
+        ("The new hospital was named be the health minister on Monday.", "be", "by"),
+        ("The ferry will by the last to leave Ashby this year.", "by", "be"),
+        ("The letter, with was sent in March, was never answered.", "with", "which"),
+        ("The storm spread too the coast by Tuesday evening.", "too", "to"),
+        ("There was a lot if anger at the meeting in Calder Vale.", "if", "of"),
+        ("The match could of been won in the first half.", "of", "have"),
+        ("Police cordoned of the street after the fire.", "of", "off"),
+        ("The club is expected to loose its manager this summer.", "loose", "lose"),
+        ("A goat broke lose from its pen at the Harwick show.", "lose", "loose"),
+        ("Voters said they where angry about the closure.", "where", "were"),
+        ("Their is no plan to reopen the pier in Esterby.", "Their", "There"),
+        ("The strike had no affect on the timetable.", "affect", "effect"),
+        ("Councillors could not decide weather to close the library.", "weather", "whether"),
+        ("He said he would chose a new captain before the final.", "chose", "choose"),
+        ("Growth was slower, the minister said, and it was sad last week that taxes would rise.", "sad", "said"),
+        ('"We will rebuild," Ruiz sad on Monday.', "sad", "said"),
+    ],
+)
+def test_grammar_cues(text: str, written: str, intended: str) -> None:
+    assert findings(text) == [(written, intended, "warning")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She wrote of the floods in her memoir.",
+        "It is an honour to serve the town, she said.",
+        "The deal was an important step for Ashby.",
+        "Students who need help with is and are in English can ask.",
+        "He said the council would of course review the plan.",
+        "The price was less than .05 of a share.",
+        "Turnout was far higher than... well, anyone expected.",
+        "The ferry leaves in May by the harbour wall.",
+        "We too have made our views clear.",
+        "Most if not all of the stalls had closed.",
+        "Their own survey found the same.",
+        "Stormy weather is expected on Friday.",
+        "They chose a new captain on Friday.",
+        "They were sad, and the town mourned.",
+    ],
+)
+def test_grammar_cues_leave_sound_uses_alone(text: str) -> None:
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     ['"We were sad," he said.', "They were sad, and the town of Ashby mourned.", 'It was a "sad" day, she said.'],
 )

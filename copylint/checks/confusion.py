@@ -27,20 +27,53 @@ LOG_PHRASE_END_FACTOR = math.log(5.0)  # extra evidence asked for when the word 
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _CAPITAL, _CUE, _MODEL = 1, 2, 4  # how a written token is checked (see ConfusionState.classify)
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
-_CUE_KEYS = frozenset({"written", "intended", "next", "after_quote", "after_name"})
+_CUE_KEYS = frozenset(
+    {
+        "written",
+        "intended",
+        "next",
+        "after_quote",
+        "after_name",
+        "after",
+        "after_ending",
+        "after_comma",
+        "before_stop",
+        "before_consonant",
+    }
+)
+_FLAG_KEYS = ("after_quote", "after_name", "after_comma", "before_stop", "before_consonant")
+_STOPS = frozenset(",.;:?!")
+_CONSONANTS = frozenset("bcdfgjklmnpqrstvwxz")
 _CLOSING_QUOTES = frozenset("\"”’'")
 _QUOTE_ENDS = frozenset(",.!?")
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A fixed context that settles a confusion the model cannot score (contractions, attributions)."""
+    """A fixed context that settles a confusion the word-pair model cannot (contractions, attributions,
+    grammar the counts blur). The cue applies when one of its conditions on what comes before holds (if it
+    has any) and one of its conditions on what comes after holds (if it has any)."""
 
     written: str
     intended: str
     next_words: frozenset[str]
     after_quote: bool = False  # also when the word follows the end of a quotation (',” sad the mayor')
     after_name: bool = False  # also when the word follows a capitalised word inside a sentence ('Ruiz sad')
+    after_words: frozenset[str] = frozenset()  # also right after one of these words ('a lot if' -> 'of')
+    after_endings: tuple[str, ...] = ()  # also right after a lower-case word with this ending ('named be')
+    after_comma: bool = False  # right after a comma (', with was' -> 'which')
+    before_stop: bool = False  # right before a comma, full stop, colon, semicolon or question mark
+    before_consonant: bool = False  # before a word (not an acronym) starting with a consonant other than h
+
+    @property
+    def looks_before(self) -> bool:
+        """True if the cue has conditions on what comes before the word."""
+        return bool(self.after_quote or self.after_name or self.after_words or self.after_endings or self.after_comma)
+
+    @property
+    def looks_after(self) -> bool:
+        """True if the cue has conditions on what comes after the word."""
+        return bool(self.next_words or self.before_stop or self.before_consonant)
 
 
 @dataclass(frozen=True)
@@ -282,18 +315,34 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
         for cue in raw_cues:
             if not isinstance(cue, dict) or not {"written", "intended"} <= set(cue) <= _CUE_KEYS:
                 raise lexicon.error("each cue needs written and intended, with next and/or after_quote", "cues")
-            after_quote = cue.get("after_quote", False)
-            after_name = cue.get("after_name", False)
-            if not isinstance(after_quote, bool) or not isinstance(after_name, bool):
-                raise lexicon.error("after_quote and after_name must be true or false", "after_")
-            if not (after_quote or after_name or cue.get("next")):
-                raise lexicon.error("a cue needs a list of next words, after_quote = true or after_name = true", "written")
+            flags = {key: cue.get(key, False) for key in _FLAG_KEYS}
+            if not all(isinstance(v, bool) for v in flags.values()):
+                raise lexicon.error(f"{', '.join(_FLAG_KEYS)} must be true or false", "_")
+            if not (any(flags.values()) or cue.get("next") or cue.get("after") or cue.get("after_ending")):
+                raise lexicon.error(
+                    "a cue needs a list of next words, after words or after endings, or one of the flags", "written"
+                )
             written = _strings(lexicon, [cue["written"]], "written")[0].lower()
             intended = _strings(lexicon, [cue["intended"]], "intended")[0]
             if written == intended.lower():
                 raise lexicon.error(f"cue for {written!r} corrects a word to itself", written)
             next_words = frozenset(w.lower() for w in _strings(lexicon, cue.get("next", []), "next"))
-            cues.setdefault(written, []).append(Cue(written, intended, next_words, after_quote, after_name))
+            after_words = frozenset(w.lower() for w in _strings(lexicon, cue.get("after", []), "after"))
+            endings = tuple(w.lower() for w in _strings(lexicon, cue.get("after_ending", []), "after_ending"))
+            cues.setdefault(written, []).append(
+                Cue(
+                    written,
+                    intended,
+                    next_words,
+                    flags["after_quote"],
+                    flags["after_name"],
+                    after_words,
+                    endings,
+                    flags["after_comma"],
+                    flags["before_stop"],
+                    flags["before_consonant"],
+                )
+            )
         ignore.update(w.lower() for w in _strings(lexicon, entries.get("ignore", []), "ignore"))
     return Lexicon(
         MappingProxyType({w: tuple(a.items()) for w, a in alternatives.items()}),
@@ -367,6 +416,8 @@ class RealWordConfusion(BaseRule):
             "common word one keystroke away (has/as, at/are, the/they). Each candidate is scored against the\n"
             "written word in its context (the words either side) with Google Books word-pair counts shipped by\n"
             "symspellpy, and the word is flagged only when the alternative is much more likely there.\n"
+            "Cues in the same lexicons settle what word-pair counts blur: contractions (its/it's), attributions\n"
+            "(',” sad the mayor') and grammar ('rather then', 'could of been', 'named be', 'cordoned of').\n"
             "Options: `threshold` (default 40) is how many times more likely a listed alternative must be, for\n"
             "sets that do not carry their own `threshold` in the lexicon (function-word sets such as if/of carry\n"
             "far higher ones); `edit_threshold` (default 10000) the same for an unlisted word one edit away, which\n"
@@ -596,38 +647,74 @@ class RealWordConfusion(BaseRule):
         self, text: str, tokens: Sequence[Token], i: int, lower: str, cues: Mapping[str, tuple[Cue, ...]], context: RuleContext
     ) -> Finding | None:
         following = ""
-        if i + 1 < len(tokens) and tokens[i + 1].kind is TokenKind.WORD and not _glued(text, tokens[i + 1]):
-            following = tokens[i + 1].text.lower()
+        next_token = tokens[i + 1] if i + 1 < len(tokens) else None
+        if next_token is not None and next_token.kind is TokenKind.WORD and not _glued(text, next_token):
+            following = next_token.text
+        stop = next_token is not None and next_token.kind is TokenKind.PUNCT and next_token.text in _STOPS
+        if stop and next_token is not None and next_token.end < len(text) and not text[next_token.end].isspace():
+            stop = False  # an ellipsis ('far faster than...') or a decimal ('less than .07'), not a stop
+        previous = ""
+        if i >= 1 and tokens[i - 1].kind is TokenKind.WORD and not _glued(text, tokens[i - 1]):
+            previous = tokens[i - 1].text
         # The end of a quotation: a closing quote mark right after , . ! or ?, then a space before the word.
-        quoted = (
-            i >= 2
-            and tokens[i - 1].text in _CLOSING_QUOTES
-            and tokens[i - 2].text in _QUOTE_ENDS
-            and tokens[i - 2].end == tokens[i - 1].start
-            and tokens[i - 1].end < tokens[i].start
-        )
-        named = (
-            i >= 1
-            and tokens[i - 1].kind is TokenKind.WORD
-            and tokens[i - 1].text[0].isupper()
-            and not _is_sentence_start(tokens, i - 1)
-        )
+        quoted = _after_quotation(tokens, i)
+        # A capitalised word inside a sentence, or right after a quotation (',” Ruiz sad'), is a name.
+        named = bool(previous) and previous[0].isupper()
+        named = named and (not _is_sentence_start(tokens, i - 1) or _after_quotation(tokens, i - 1))
+        comma = i >= 1 and tokens[i - 1].text == ","
         for cue in cues.get(lower, ()):
-            if (following and following in cue.next_words) or (quoted and cue.after_quote) or (named and cue.after_name):
-                written = tokens[i].text
-                intended = cue.intended.replace("'", "’") if "’" in written or "’" in text else cue.intended
-                replacement = match_case(written, intended)
-                where = "after a quotation" if quoted else f"after '{tokens[i - 1].text}'"
-                if following and following in cue.next_words:
-                    where = f"before '{tokens[i + 1].text}'"
-                return self.finding(
-                    context,
-                    tokens[i].span,
-                    f"'{written}' {where} should be '{replacement}'",
-                    replacement=replacement,
-                    applicability=Applicability.UNSAFE,
-                )
+            before = ""
+            if cue.looks_before:
+                if quoted and cue.after_quote:
+                    before = "after a quotation"
+                elif (
+                    (named and cue.after_name)
+                    or previous in cue.after_words  # as written: 'May by' is a month, not 'may be'
+                    or (previous.islower() and cue.after_endings and _ends_with(previous, cue.after_endings))
+                ):
+                    before = f"after '{previous}'"
+                elif comma and cue.after_comma:
+                    before = "after a comma"
+                else:
+                    continue
+            after = ""
+            if cue.looks_after:
+                if following and following.lower() in cue.next_words:
+                    after = f"before '{following}'"
+                elif stop and cue.before_stop and next_token is not None:
+                    after = f"before '{next_token.text}'"
+                elif cue.before_consonant and following[:1].lower() in _CONSONANTS and following[1:].islower():
+                    after = f"before '{following}'"
+                else:
+                    continue
+            where = after or before
+            written = tokens[i].text
+            intended = cue.intended.replace("'", "’") if "’" in written or "’" in text else cue.intended
+            replacement = match_case(written, intended)
+            return self.finding(
+                context,
+                tokens[i].span,
+                f"'{written}' {where} should be '{replacement}'",
+                replacement=replacement,
+                applicability=Applicability.UNSAFE,
+            )
         return None
+
+
+def _after_quotation(tokens: Sequence[Token], i: int) -> bool:
+    """True if token ``i`` follows the end of a quotation: a closing quote right after , . ! or ?, then a space."""
+    return (
+        i >= 2
+        and tokens[i - 1].text in _CLOSING_QUOTES
+        and tokens[i - 2].text in _QUOTE_ENDS
+        and tokens[i - 2].end == tokens[i - 1].start
+        and tokens[i - 1].end < tokens[i].start
+    )
+
+
+def _ends_with(word: str, endings: tuple[str, ...]) -> bool:
+    """True if ``word`` has one of ``endings`` after a stem of at least three letters ('named', not 'red')."""
+    return any(word.endswith(e) and len(word) >= len(e) + 3 for e in endings)
 
 
 def _unremarkable(model: NgramModel, first: int, second: int) -> bool:
