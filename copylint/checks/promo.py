@@ -99,6 +99,34 @@ class LazyPattern:
         return self._compiled
 
 
+class _LazyRe:
+    """A stdlib pre-filter compiled on first use: most blocks never reach ``body``, and a start pays for each."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def get(self) -> re.Pattern[str]:
+        """The compiled pattern."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.match``."""
+        return self.get().match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.search``."""
+        return self.get().search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``re.Pattern.finditer``."""
+        return self.get().finditer(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """One promo cue from a lexicon: its pattern, what may follow it and how it must be written."""
@@ -119,12 +147,12 @@ class CueSet:
     """A promo rule's cues with the scanners that find where they may start."""
 
     cues: tuple[Cue, ...]
-    head: re.Pattern[str] | None = None  # pre-filter at the start of a block
-    body: re.Pattern[str] | None = None  # pre-filter after a sentence end inside a block
+    head: _LazyRe | None = None  # pre-filter at the start of a block
+    body: _LazyRe | None = None  # pre-filter after a sentence end inside a block
     # the start cues' first word alone: where it is nowhere in a block, ``body`` cannot match there either, and
     # a scan for it is fast (a literal first letter), unlike ``body``'s, which must try every position
-    gate: re.Pattern[str] | None = None
-    anywhere: re.Pattern[str] | None = None  # pre-filter for self-contained cues
+    gate: _LazyRe | None = None
+    anywhere: _LazyRe | None = None  # pre-filter for self-contained cues
     slow_starts: LazyPattern | None = None  # cues without literal prefixes, with the lead, matched in full
     start_prefixes: tuple[str, ...] | None = None  # every start cue's prefixes; None if some cue has none
     start_cues: tuple[Cue, ...] = field(default=(), repr=False)
@@ -367,12 +395,12 @@ def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> Cu
     head = body = gate = anywhere = None
     literal = _prefilter(start_cues)
     if literal is not None:
-        head = re.compile(rf"[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
-        body = re.compile(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
-        gate = re.compile(literal)
+        head = _LazyRe(rf"[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
+        body = _LazyRe(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
+        gate = _LazyRe(literal)
     literal = _prefilter(anywhere_cues)
     if literal is not None:
-        anywhere = re.compile(literal)
+        anywhere = _LazyRe(literal)
     unlisted = [c.pattern.source for c in start_cues if c.prefixes is None]
     slow = LazyPattern(f"{_LEAD}(?P<cue>{'|'.join(unlisted)})") if unlisted else None
     return CueSet(
@@ -535,7 +563,11 @@ def _possible(cue: Cue, snippet: str) -> bool:
 def find_promos(document: Document, cues: CueSet) -> Iterator[PromoMatch]:
     """Promo fragments of the body: self-contained ones, then at most one trailing fragment per paragraph."""
     article = _Article(document)
-    head, body, gate, anywhere = cues.head, cues.body, cues.gate, cues.anywhere
+    # head and gate are tried on every block (compiled now), body only where the gate lets a block through
+    head = cues.head.get() if cues.head is not None else None
+    gate = cues.gate.get() if cues.gate is not None else None
+    anywhere = cues.anywhere.get() if cues.anywhere is not None and cues.anywhere_cues else None
+    body = cues.body
     filtered = head is not None and body is not None and cues.slow_starts is None
     scan_anywhere = bool(cues.anywhere_cues)
     for block in document.blocks:
