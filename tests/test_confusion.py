@@ -96,6 +96,14 @@ def test_attribution_cues(text: str, message: str) -> None:
         ("He said he would chose a new captain before the final.", "chose", "choose"),
         ("Growth was slower, the minister said, and it was sad last week that taxes would rise.", "sad", "said"),
         ('"We will rebuild," Ruiz sad on Monday.', "sad", "said"),
+        ("Mr Okafor and they Harwick council met on Monday.", "they", "the"),
+        ("The ferry will return too Ashby next week.", "too", "to"),
+        ("The figures were not it fact final.", "it", "in"),
+        ("The plan is late, but in doesn't matter, she said.", "in", "it"),
+        ("He in expected to sign a new contract.", "in", "is"),
+        ("The panel was investigating his over the claims.", "his", "him"),
+        ("The festival will return next years with a larger stage.", "years", "year"),
+        ("Sales fell sharply last years.", "years", "year"),
     ],
 )
 def test_grammar_cues(text: str, written: str, intended: str) -> None:
@@ -119,6 +127,11 @@ def test_grammar_cues(text: str, written: str, intended: str) -> None:
         "Stormy weather is expected on Friday.",
         "They chose a new captain on Friday.",
         "They were sad, and the town mourned.",
+        "They said Harwick would win.",
+        "Sales rose in the last years of the decade.",
+        "The flood came in fact earlier than forecast.",
+        "She said he in turn would resign.",
+        "The title is his to lose.",
     ],
 )
 def test_grammar_cues_leave_sound_uses_alone(text: str) -> None:

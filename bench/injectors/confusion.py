@@ -5,15 +5,24 @@ member ("from" -> "form"); each listed word found in the article is equally like
 Group ``edit1``: the word is swapped for a common real word one keystroke away
 (insertion, deletion, substitution or transposition) that is in no listed set ("has" -> "as"), so recall
 outside the lists is measured separately. Common words come from wordfreq, independently of the rule's model.
+
+The issue asks for slips placed "where the right word is clearly intended". A swap that leaves a word
+sequence found elsewhere in real news copy ("the company has said" -> "had said") may be no slip at all, so
+each spot is checked against the three-word sequences of the whole shared news corpus (read at run time,
+never shipped, and independent of the rule's Google Books pair counts): a swap whose new sequence (word
+before, new word, word after) occurs there is "unclear". Clear spots are preferred; when a word offers
+none, it is still swapped and the injection's group says so (``listed-unclear``, ``edit1-unclear``), so
+the old figure (all groups of a kind together) stays comparable.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from pathlib import Path
 
-from bench.corpus import Article
+from bench.corpus import Article, iter_articles
 from bench.injectors import Injected, replace_spans
 
 KIND = "confusion"
@@ -21,6 +30,8 @@ CATEGORIES = ("confusion",)
 RULES = Path(__file__).resolve().parent.parent.parent / "rules" / "confusion"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_ZIPF = 3.5  # both words common (about 3 per million words or more)
+# Words (with an inner apostrophe) and single marks other than spaces: a mark breaks a word sequence.
+_TOKENS = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[^\sa-z0-9]")
 
 
 def listed_alternatives() -> dict[str, list[str]]:
@@ -54,6 +65,27 @@ class ConfusionInjector:
         self.zipf = wordfreq.zipf_frequency
         self.listed = listed_alternatives()
         self._near: dict[str, list[str]] = {}
+        self._seen: set[int] | None = None
+
+    def seen(self) -> set[int]:
+        """Hashes of every three-token sequence in the shared news corpus whose middle token is a common
+        word (built once, a few seconds)."""
+        if self._seen is None:
+            seen: set[int] = set()
+            for article in iter_articles():
+                tokens = _TOKENS.findall(article.text.lower())
+                for i in range(1, len(tokens) - 1):
+                    seen.add(hash((tokens[i - 1], tokens[i], tokens[i + 1])))
+            self._seen = seen
+        return self._seen
+
+    def clear(self, text: str, start: int, end: int, new: str) -> bool:
+        """True if putting ``new`` at [start, end) gives a three-token sequence never found in the corpus."""
+        before = _TOKENS.findall(text[max(0, start - 40) : start].lower())
+        after = _TOKENS.findall(text[end : end + 40].lower())
+        if not before or not after:
+            return False
+        return hash((before[-1], new.lower(), after[0])) not in self.seen()
 
     def near(self, word: str) -> list[str]:
         """Common real words one edit from ``word`` that are not its listed partners."""
@@ -89,16 +121,29 @@ class ConfusionInjector:
             # Each listed word present is equally likely to be picked, however often it occurs, so the figure
             # is recall over the list rather than over "the" and "to" alone.
             word = rng.choice(sorted({w for _, _, w in listed_spots}))
-            s, e, _ = rng.choice([spot for spot in listed_spots if spot[2] == word])
-            edits.append((s, e, rng.choice(self.listed[word]), "listed"))
+            spots = [spot for spot in listed_spots if spot[2] == word]
+            rng.shuffle(spots)
+            swaps = [(s, e, new) for s, e, _ in spots for new in self.listed[word]]
+            clear = [c for c in swaps if self.clear(text, *c)]
+            s, e, new = rng.choice(clear) if clear else swaps[0]
+            edits.append((s, e, new, "listed" if clear else "listed-unclear"))
         rng.shuffle(other_spots)
+        fallback: tuple[int, int, str, str] | None = None
         for s, e, word in other_spots[:40]:
             if any(abs(s - t) < 200 for t, _, _, _ in edits):
                 continue
-            choices = self.near(word)
-            if choices:
-                edits.append((s, e, rng.choice(choices), "edit1"))
+            near = self.near(word)
+            if not near:
+                continue
+            new = rng.choice(near)
+            if self.clear(text, s, e, new):
+                edits.append((s, e, new, "edit1"))
                 break
+            if fallback is None:
+                fallback = (s, e, new, "edit1-unclear")
+        else:
+            if fallback is not None:
+                edits.append(fallback)
         return replace_spans(text, edits) if edits else None
 
 

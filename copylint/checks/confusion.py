@@ -39,9 +39,10 @@ _CUE_KEYS = frozenset(
         "after_comma",
         "before_stop",
         "before_consonant",
+        "before_capital",
     }
 )
-_FLAG_KEYS = ("after_quote", "after_name", "after_comma", "before_stop", "before_consonant")
+_FLAG_KEYS = ("after_quote", "after_name", "after_comma", "before_stop", "before_consonant", "before_capital")
 _STOPS = frozenset(",.;:?!")
 _CONSONANTS = frozenset("bcdfgjklmnpqrstvwxz")
 _CLOSING_QUOTES = frozenset("\"”’'")
@@ -64,6 +65,7 @@ class Cue:
     after_comma: bool = False  # right after a comma (', with was' -> 'which')
     before_stop: bool = False  # right before a comma, full stop, colon, semicolon or question mark
     before_consonant: bool = False  # before a word (not an acronym) starting with a consonant other than h
+    before_capital: bool = False  # before a capitalised word: a name ('they Labour government' -> 'the')
 
     @property
     def looks_before(self) -> bool:
@@ -73,7 +75,7 @@ class Cue:
     @property
     def looks_after(self) -> bool:
         """True if the cue has conditions on what comes after the word."""
-        return bool(self.next_words or self.before_stop or self.before_consonant)
+        return bool(self.next_words or self.before_stop or self.before_consonant or self.before_capital)
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,7 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
                     flags["after_comma"],
                     flags["before_stop"],
                     flags["before_consonant"],
+                    flags["before_capital"],
                 )
             )
         ignore.update(w.lower() for w in _strings(lexicon, entries.get("ignore", []), "ignore"))
@@ -679,11 +682,13 @@ class RealWordConfusion(BaseRule):
                     continue
             after = ""
             if cue.looks_after:
-                if following and following.lower() in cue.next_words:
+                if following and following.lower().translate(_APOSTROPHES) in cue.next_words:
                     after = f"before '{following}'"
                 elif stop and cue.before_stop and next_token is not None:
                     after = f"before '{next_token.text}'"
                 elif cue.before_consonant and following[:1].lower() in _CONSONANTS and following[1:].islower():
+                    after = f"before '{following}'"
+                elif cue.before_capital and following[:1].isupper():
                     after = f"before '{following}'"
                 else:
                     continue
