@@ -248,13 +248,13 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             score = _same_thing(a, b, lede, lenient)
             if score is None:
                 continue
-            if _consistent(a, b) and not _bounded_typo(a, b):
+            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
+            if _consistent(a, b) and not _bounded_typo(a, b, headline_pair):
                 if a.value == b.value and score >= 0:
                     support[a.span] += 1
                     support[b.span] += 1
                 continue
             typo = _typo_evidence(a, b)
-            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             if lenient:
                 if not _lenient_slip(a, b, typo, orphans):
                     continue
@@ -262,9 +262,9 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             if a.digits or b.digits:
                 # copy slips swap or mistype digits; figures with nothing in common are more likely two sets
                 score += typo or -1
-            elif not (a.definite or b.definite or headline_pair):
+            elif not (a.definite or b.definite or headline_pair or len(a.context & b.context) >= 3):
                 # "two executives" ... "three executives": number words restated come back as "the two" (or as
-                # the lede's restatement of the headline)
+                # the lede's restatement of the headline, or in much the same words)
                 score -= 1
             # "in Arlow" ... "in Besk", or no name in common at all: probably two sets
             places_differ = bool(a.places and b.places and not (a.places & b.places)) or bool(
@@ -277,7 +277,7 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             bare, modified = (b, a) if a.modifiers else (a, b)
             # "eighteen investment firms" ... "the eighteen firms": the second points back at the first
             back = bare.definite and not modified.definite and modified.span.start < bare.span.start
-            if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers) and not back:
+            if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers) and not (back or headline_pair):
                 score -= 1  # "71,000 new construction jobs" may be a part of "337,000 jobs"
             if (a.kind.value + a.unit, a.noun) in crowded and not headline_pair:
                 score -= 1 if a.noun else 2  # a list or table of figures, not restatements
@@ -301,11 +301,15 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
     return result
 
 
-def _bounded_typo(a: Quantity, b: Quantity) -> bool:
-    """ "at least 67" then "the 76": consistent on paper, but swapped digits of a restated figure are a slip."""
-    if (a.bound is Bound.EXACT) == (b.bound is Bound.EXACT):
+def _bounded_typo(a: Quantity, b: Quantity, headline_pair: bool = False) -> bool:
+    """ "at least 67" then "the 76": consistent on paper, but swapped digits of a restated figure are a slip.
+
+    A restatement is "the 76", the lede's version of the headline's figure, or the same hedge again
+    ("approx 17,500" ... "approx 15,700")."""
+    if a.bound is Bound.EXACT and b.bound is Bound.EXACT:
         return False
-    return a.value != b.value and _typo_evidence(a, b) == 2 and (a.definite or b.definite)
+    restated = a.definite or b.definite or headline_pair or (a.bound is b.bound and a.qualifier == b.qualifier)
+    return a.value != b.value and _typo_evidence(a, b) == 2 and restated
 
 
 def _where(document: Document, q: Quantity) -> str:
