@@ -686,9 +686,9 @@ class RealWordConfusion(BaseRule):
                     after = f"before '{following}'"
                 elif stop and cue.before_stop and next_token is not None:
                     after = f"before '{next_token.text}'"
-                elif cue.before_consonant and following[:1].lower() in _CONSONANTS and following[1:].islower():
-                    after = f"before '{following}'"
-                elif cue.before_capital and following[:1].isupper():
+                elif (cue.before_consonant and following[:1].lower() in _CONSONANTS and following[1:].islower()) or (
+                    cue.before_capital and following[:1].isupper()
+                ):
                     after = f"before '{following}'"
                 else:
                     continue
