@@ -240,15 +240,19 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
     orphans = _orphans(exact)
     for i, a in enumerate(exact):
         for b in exact[i + 1 :]:
-            # a headline figure and a lede figure, one of them stated nowhere else: the lede usually restates
-            # the headline, so they may be compared however each words it (digits must look mistyped)
-            lenient = ((a.headline and b.block in lede) or (b.headline and a.block in lede)) and (
-                a.span in orphans or b.span in orphans
-            )
-            score = _same_thing(a, b, lede, lenient)
+            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
+            score = _same_thing(a, b, lede)
+            # failing that, a headline figure and a lede figure, one of them stated nowhere else: the lede
+            # usually restates the headline, so they may be compared however each words it (if digits look
+            # mistyped)
+            lenient = False
+            if score is None and headline_pair and (a.span in orphans or b.span in orphans):
+                lenient = True
+                score = _same_thing(a, b, lede, lenient)
             if score is None:
                 continue
-            headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
+            if headline_pair and _truncated(a, b):
+                continue  # "exports rise 25%" over "rose 25.7%": headlines cut figures short
             if _consistent(a, b) and not _bounded_typo(a, b, headline_pair):
                 if a.value == b.value and score >= 0:
                     support[a.span] += 1
