@@ -14,7 +14,7 @@ Pairs that are probably two sets are left out: the two sentences name different 
 capitalised word in common although both have some), name different years, months or weekdays, attribute
 to different speakers, or sit in a list or table (a sentence with four or more figures, or a noun the article
 counts with three or more different values); rates ("a year", "each", "per"), partitives ("12 of the"),
-stretches of a series ("their last five meetings"), counts of sources ("according to two people"), labels
+stretches of a series ("their last five meetings"), ratios ("one in ten"), counts of sources ("according to two people"), labels
 ("Chapter 11"), dates, times, ages and durations are not candidates at all.
 
 One of the two mentions is then changed the way figures go wrong in copy: two digits swapped, one digit
@@ -256,6 +256,8 @@ class NumbersInjector:
         before_text = text[max(0, m.start() - 12) : m.start()].lower()
         if before_text.endswith(("between ", "-")) or _RANGE_BEFORE.search(before_text):
             return False  # the second end of a range ("10 to 15", "two or three")
+        if before_text.endswith(("one in ", "1 in ", "out of ")):
+            return False  # "one in ten users": a ratio, not a count
         if before_text.endswith("according to "):
             return False  # "according to two people familiar with ...": a count of sources, one per claim
         if _WINDOW_BEFORE.search(before_text):
