@@ -65,7 +65,7 @@ class Cue:
     after_comma: bool = False  # right after a comma (', with was' -> 'which')
     before_stop: bool = False  # right before a comma, full stop, colon, semicolon or question mark
     before_consonant: bool = False  # before a word (not an acronym) starting with a consonant other than h
-    before_capital: bool = False  # before a capitalised word: a name ('they Labour government' -> 'the')
+    before_capital: bool = False  # before a capitalised word, not an acronym: a name ('they Labour' -> 'the')
 
     @property
     def looks_before(self) -> bool:
@@ -687,7 +687,7 @@ class RealWordConfusion(BaseRule):
                 elif stop and cue.before_stop and next_token is not None:
                     after = f"before '{next_token.text}'"
                 elif (cue.before_consonant and following[:1].lower() in _CONSONANTS and following[1:].islower()) or (
-                    cue.before_capital and following[:1].isupper()
+                    cue.before_capital and following[:1].isupper() and following[1:].islower()
                 ):
                     after = f"before '{following}'"
                 else:
