@@ -143,9 +143,11 @@ class NameWord(NamedTuple):
     weak: bool  # sentence-initial or in the headline: the capital says nothing about being a name
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    """A capitalised run of words: one mention of a person, place or organisation."""
+class Run(NamedTuple):
+    """A capitalised run of words: one mention of a person, place or organisation.
+
+    A named tuple rather than a frozen dataclass: an article has hundreds of runs, and this builds three times faster.
+    """
 
     words: tuple[NameWord, ...]
     titles: tuple[str, ...]  # leading titles, casefolded, without a dot ("prime", "minister")
