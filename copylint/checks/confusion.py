@@ -6,7 +6,7 @@ import math
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from copylint.document import TokenKind
 from copylint.errors import ConfigError
@@ -76,6 +76,16 @@ class Cue:
     def looks_after(self) -> bool:
         """True if the cue has conditions on what comes after the word."""
         return bool(self.next_words or self.before_stop or self.before_consonant or self.before_capital)
+
+
+class CueTrigger(NamedTuple):
+    """What any of a word's cues could look at, so that most occurrences of common words ('in', 'of')
+    are passed over without building their context."""
+
+    next_words: frozenset[str]
+    after_words: frozenset[str]
+    after_comma: bool
+    other: bool  # a cue looks at quotes, names, endings, stops or initials: always look closer
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,19 @@ class ConfusionState:
     _fits: dict[int, bool] = field(default_factory=dict)
     _classes: dict[str, WordClass] = field(default_factory=dict)
     decisions: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
+    triggers: dict[str, CueTrigger] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for word, word_cues in self.lexicon.cues.items():
+            self.triggers[word] = CueTrigger(
+                frozenset().union(*(c.next_words for c in word_cues)),
+                frozenset().union(*(c.after_words for c in word_cues)),
+                any(c.after_comma for c in word_cues),
+                any(
+                    c.after_quote or c.after_name or c.after_endings or c.before_stop or c.before_consonant or c.before_capital
+                    for c in word_cues
+                ),
+            )
 
     @property
     def model(self) -> NgramModel:
@@ -490,6 +513,7 @@ class RealWordConfusion(BaseRule):
         found_class = state._classes.get
         classify = state.classify
         decisions = state.decisions
+        triggers = state.triggers
         sides = state.sides
         fits = state.fits
         joiners = _JOINERS
@@ -509,10 +533,16 @@ class RealWordConfusion(BaseRule):
                 # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
                 continue
             if mode & _CUE:
-                finding = self._cue(text, tokens, i, lower, cues, context)
-                if finding is not None:
-                    yield finding
-                    continue
+                trigger = triggers[lower]
+                if (
+                    trigger.other
+                    or classes[i + 1][2].lower() in trigger.next_words
+                    or (i > 0 and (tokens[i - 1][0] in trigger.after_words or (trigger.after_comma and tokens[i - 1][0] == ",")))
+                ):
+                    finding = self._cue(text, tokens, i, lower, cues, context)
+                    if finding is not None:
+                        yield finding
+                        continue
             if info is None:
                 continue
             start, end = token[1], token[2]  # inlined: this runs for most words
