@@ -168,6 +168,8 @@ def _is_capitalised(text: str) -> bool:
 
 
 def _name_form(text: str) -> str:
+    if text.isalpha():
+        return text  # no possessive: the common case
     for suffix in _APOSTROPHES:
         if text.endswith(suffix) and len(text) > 3:
             return text[: -len(suffix)]
@@ -246,7 +248,9 @@ class RunFinder:
         for match in self.pattern.finditer(block.text):
             found = match.group()
             offset = base + match.start()
-            if " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
+            if found.isalpha():  # most runs are one plain word: nothing to split
+                items = [(found, offset, offset + len(found))]
+            elif " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
                 items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
             else:  # most runs are one word
                 items = [(found, offset, offset + len(found))]
