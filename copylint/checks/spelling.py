@@ -296,10 +296,9 @@ class NonWord(BaseRule):
             tokens = block.tokens
             found: list[Finding] = []
             unknown = 0
-            for index, token in enumerate(tokens):
-                if token.kind is not word_kind:
+            for index, (text, _, _, kind) in enumerate(tokens):  # unpacked: faster than attribute access
+                if kind is not word_kind:
                     continue
-                text = token.text
                 if text in known:  # the fast path: most words end here, as written (the memo holds both cases)
                     continue
                 lower = text.lower()
@@ -309,7 +308,7 @@ class NonWord(BaseRule):
                         known.add(text)
                     continue
                 unknown += lower == text
-                finding = scan.examine(block, tokens, index, token, lower)
+                finding = scan.examine(block, tokens, index, tokens[index], lower)
                 if finding is not None:
                     found.append(finding)
             if not found:
