@@ -445,7 +445,11 @@ class HeadlineBodyNumber(_NumbersRule):
     doc = RuleDoc(
         what=(
             "Flags a count, sum or share in the headline when the body gives the same quantity of the same thing "
-            "with a value the headline cannot be rounded from (headline '34 hurt', body '43 people were hurt')."
+            "with a value the headline cannot be rounded from (headline '34 hurt', body '43 people were hurt'). "
+            "Headlines word things their own way, so a headline figure and a lede figure, one of them stated "
+            "nowhere else, are compared even when they name their thing differently, if the digits look swapped "
+            "or mistyped ('$368m port deal' over 'a $386m (£300m) deal'). A headline that cuts a figure short "
+            "('25%' for '25.7%') agrees with it."
         ),
         why="The headline is what most readers see; if it disagrees with the story, one of them is wrong.",
         example="Ferry fire in Lenmouth leaves 34 hurt\n\nA fire on a ferry in Lenmouth left 43 people hurt on Sunday.",
