@@ -40,7 +40,8 @@ def lint_document(document: Document, ruleset: RuleSet) -> list[Finding]:
             raise RuleCrash(f"{where}: rule {active.rule.id} failed: {type(exc).__name__}: {exc}") from exc
         if document.suppressions:
             produced = [f for f in produced if not any(s.covers(f.rule, f.span.start) for s in document.suppressions)]
-        configured = ruleset.config.severity.get(active.rule.id)
+        overrides = ruleset.config.severity
+        configured = overrides.get(active.rule.id) or overrides.get(active.rule.category.value)
         if configured is not None:
             produced = [replace(f, severity=configured) for f in produced]
         defer = getattr(active.rule, "defer", None)
