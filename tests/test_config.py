@@ -148,3 +148,13 @@ def test_defaults() -> None:
     assert config.fail_on is Severity.WARNING and config.select is None
     assert config.with_overrides(fail_on="never").fail_on is None
     assert config.with_overrides(ignore=("style",)).ignore == ("style",)
+
+
+def test_severity_override_by_category_applies_to_rule_chosen_severities(tmp_path: Path) -> None:
+    (tmp_path / "copylint.toml").write_text("[severity]\nspelling = 'info'\n", encoding="utf-8")
+    story = tmp_path / "s.txt"
+    story.write_text("Budget vote\n\nThe goverment said the vote would go ahead.\n", encoding="utf-8")
+    result = run_cli(["check", str(story), "--format", "json", "--select", "spelling"])
+    findings = json.loads(result.out)["files"][0]["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("spelling/nonword", "info")]
+    assert result.code == 0
