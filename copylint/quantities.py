@@ -770,8 +770,8 @@ class Extractor:
                 j += 1
                 continue
             compound = False
-            if kind is not Kind.COUNT and word in _NOT_COUNTED:
-                break
+            if kind is not Kind.COUNT and (word in _NOT_COUNTED or word in _SET_WORDS):
+                break  # "plunged 11 percent last month": a time, not what the share is of
             if word in lex.nouns or word in lex.generic:
                 head = j
                 break

@@ -407,3 +407,12 @@ def test_injector_pairs_a_headline_figure_with_the_lede() -> None:
     article = _article("Ferries in $368m port deal", "Harlow Ferries agreed a $368m deal to run the port.", "More later.")
     (pair,) = NumbersInjector().candidates(article)
     assert pair.group == "headline"
+
+
+def test_a_time_word_after_a_share_or_sum_is_not_what_it_counts(extractor: Extractor) -> None:
+    text = "Sales\n\nCar sales in Harwick fell 11 percent last month. Kelby will spend $4m next year on the $9m port."
+    assert [(q.text, q.noun) for q in _quantities(extractor, text)] == [
+        ("11 percent", ""),
+        ("$4m", ""),
+        ("$9m", "port"),
+    ]

@@ -312,8 +312,15 @@ def _bounded_typo(a: Quantity, b: Quantity, headline_pair: bool = False) -> bool
     ("approx 17,500" ... "approx 15,700")."""
     if a.bound is Bound.EXACT and b.bound is Bound.EXACT:
         return False
-    restated = a.definite or b.definite or headline_pair or (a.bound is b.bound and a.qualifier == b.qualifier)
-    return a.value != b.value and _typo_evidence(a, b) == 2 and restated
+    same_hedge = a.bound is b.bound and a.qualifier == b.qualifier
+    restated = a.definite or b.definite or headline_pair or same_hedge
+    typo = _typo_evidence(a, b)
+    if a.value == b.value or not typo:
+        return False
+    # one digit changed is a slip when the hedge, too, is stated again and the figure is long enough not to be
+    # a second round figure: "up to 250 screens" ... "up to 2550 screens" (a hedge allows a larger figure, but
+    # not one hedged the same way that differs by a digit); "over 15 years" ... "over 10 years" are two spans
+    return (typo == 2 and restated) or (same_hedge and min(len(a.digits), len(b.digits)) >= 3)
 
 
 def _where(document: Document, q: Quantity) -> str:
