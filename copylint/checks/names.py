@@ -593,6 +593,12 @@ def _prepare(inputs: PrepareInput) -> NamesState:
     return NamesState(data, EnglishFrequencies(), RunFinder(data))
 
 
+def _state_of(context: RuleContext) -> NamesState:
+    """The state prepare() built, or a fresh one when a rule is called outside a rule set (tests, plug-ins)."""
+    state: NamesState | None = context.state
+    return state if state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+
+
 def _words_near(document: Document, offset: int, reach: int = 6) -> Iterator[str]:
     """The casefolded words up to ``reach`` words either side of ``offset``, within its sentence."""
     block = document.block_at(offset)
@@ -711,7 +717,7 @@ class InconsistentSpelling(BaseRule):
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
         """Compare every name word used once with the other name words of the story."""
-        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        state = _state_of(context)
         data = state.data
         lower, runs = state.finder.mentions(document, state.frequencies)
         by_key: dict[str, list[NameWord]] = {}
@@ -897,7 +903,7 @@ class AcronymMismatch(BaseRule):
             definitions.setdefault(match.group(1), Span(match.start(1), match.end(1)))
         if not definitions:
             return
-        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        state = _state_of(context)
         uses: dict[str, list[tuple[int, int]]] = {}
         for block in document.blocks:
             words = block.words
@@ -971,7 +977,7 @@ class FirstReference(BaseRule):
 
     def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
         """Find, per surname, a lone mention that precedes its first full mention."""
-        state: NamesState = context.state if context.state is not None else _prepare(PrepareInput({}, frozenset(), ()))
+        state = _state_of(context)
         data = state.data
         lower, mentions = state.finder.mentions(document, state.frequencies)
         runs = [r for r in mentions if not r.headline]
