@@ -6,7 +6,6 @@ Looked for by walking up from the checked file: ``.copylint.toml``, then ``copyl
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -130,6 +129,8 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when a config file exists: the parser costs a start that has none ~5 ms
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

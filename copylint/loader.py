@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copylint.errors import RuleFileError
 from copylint.finding import Applicability, Severity
 from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, Pattern, PatternRule, SubstitutionRule, compile_pattern
 from copylint.rule import DOC_SECTIONS, Category, Rule, RuleDoc
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _TABLES_FORMAT = 1  # bump when what is cached for a rules folder changes
 _ID = re.compile(r"^([a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -144,6 +144,8 @@ def _string_list(reader: _FileReader, table: Mapping[str, Any], key: str) -> lis
 
 
 def _parse_toml(path: str, raw: str) -> dict[str, Any]:
+    import tomllib  # only when the parsed tables are not cached: importing it costs a start ~5 ms
+
     try:
         return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -281,11 +283,18 @@ def _cached_tables(files: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
 
 
 def builtin_rules_root() -> Traversable:
-    """The bundled rules/ folder: inside the wheel as copylint/rules_data, or beside the package in a checkout."""
-    packaged = resources.files("copylint").joinpath("rules_data")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The bundled rules/ folder: inside the wheel as copylint/rules_data, or beside the package in a checkout.
+
+    Found beside this file when the package is a folder on disk (importlib.resources costs a start ~10 ms of
+    imports); through importlib.resources otherwise (a zipped install).
+    """
+    package = Path(__file__).resolve().parent
+    for folder in (package / "rules_data", package.parent / "rules"):
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
+    return resources.files("copylint").joinpath("rules_data")
 
 
 def load_builtin() -> RuleData:

@@ -6,7 +6,7 @@ tests/fixtures/rules/promo/.
 
 from __future__ import annotations
 
-import json
+import marshal
 import tomllib
 from pathlib import Path
 
@@ -298,14 +298,16 @@ def test_prefixes_are_cached_per_set_of_cues(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("COPYLINT_CACHE_DIR", str(tmp_path))
     lexicon = _lexicon([{"cue": "read more", "tail": "any"}, {"cue": "related\\s*:", "tail": "any"}])
     first = compile_cues((lexicon,))
-    written = list(tmp_path.glob("promo-*.json"))
+    written = list(tmp_path.glob("promo-*.marshal"))
     assert len(written) == 1
-    assert json.loads(written[0].read_text(encoding="utf-8")) == [["read mor"], ["related", "related:"]]
+    assert marshal.loads(written[0].read_bytes()) == [("read mor",), ("related", "related:")]
     again = compile_cues((lexicon,))
     assert [c.prefixes for c in again.cues] == [c.prefixes for c in first.cues]
-    written[0].write_text("not json", encoding="utf-8")  # a damaged cache is rebuilt, never trusted
+    written[0].write_bytes(b"not marshal")  # a damaged cache is rebuilt, never trusted
     assert [c.prefixes for c in compile_cues((lexicon,)).cues] == [c.prefixes for c in first.cues]
-    assert json.loads(written[0].read_text(encoding="utf-8")) == [["read mor"], ["related", "related:"]]
+    assert marshal.loads(written[0].read_bytes()) == [("read mor",), ("related", "related:")]
+    written[0].write_bytes(marshal.dumps([["read mor"], 7]))  # well-formed but not prefixes: rebuilt too
+    assert [c.prefixes for c in compile_cues((lexicon,)).cues] == [c.prefixes for c in first.cues]
 
 
 # --- the command line --------------------------------------------------------------------------------------

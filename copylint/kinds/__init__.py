@@ -61,6 +61,8 @@ class PhraseIndex:
     """Finds listed phrases by looking up each word token's text, then matching the whole phrase there.
 
     Much faster than one big alternation tried at every position, and the cost does not grow with the list.
+    Each first word's pattern is compiled when that word is first seen (most never are in a short run); the
+    phrases are escaped literals, so there is nothing to validate early.
     """
 
     def __init__(self, phrases: list[str], ignore_case: bool) -> None:
@@ -71,16 +73,20 @@ class PhraseIndex:
             tokens = [m.group() for m in TOKEN_PATTERN.finditer(first)]
             key = tokens[0] if tokens else first
             by_first.setdefault(key.lower() if ignore_case else key, []).append(phrase)
-        self.patterns = {key: phrase_pattern(group, ignore_case) for key, group in by_first.items()}
+        # a list of phrases until first needed, then its compiled pattern
+        self.patterns: dict[str, Pattern | list[str]] = dict(by_first)
 
     def finditer(self, block: Block) -> Iterator[re.Match[str]]:
         """Non-overlapping matches in ``block``, offsets relative to ``block.text``."""
         text, base, resume = block.text, block.start, 0
         patterns, fold = self.patterns, self.ignore_case
         for token in block.tokens:
-            pattern = patterns.get(token.text.lower() if fold else token.text)
+            key = token.text.lower() if fold else token.text
+            pattern = patterns.get(key)
             if pattern is None or token.start - base < resume:
                 continue
+            if isinstance(pattern, list):
+                pattern = patterns[key] = phrase_pattern(pattern, fold)
             match = pattern.match(text, token.start - base)
             if match:
                 resume = match.end()
