@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from copylint.finding import Span
@@ -44,10 +46,32 @@ TOKEN_PATTERN = re.compile(
     re.VERBOSE,
 )
 _KIND_BY_GROUP = {kind.value: kind for kind in TokenKind}
+# TOKEN_PATTERN less what needs "@", "://" or "www." (absent from nearly every block), as one group: re.split
+# then yields gaps and tokens without a match object each, and the kind follows from the first character.
+_PLAIN_TOKEN = re.compile(r"([^\W\d_]\w*(?:['’][^\W\d_]+)*|\d(?:[\d,.:/]*\d)?\w*|#\w+|[^\s\w]|_)")
+# The kind of a plain token by its first character ("#" and rare characters are left to _plain_kind).
+_FIRST_KIND: dict[str, TokenKind] = {}
+
+
+def _plain_kind(token: str) -> TokenKind:
+    """The kind _PLAIN_TOKEN gives ``token``: [^\\W\\d_] is str.isalnum less decimals, as in the re module."""
+    first = token[0]
+    if first.isdecimal():
+        return TokenKind.NUMBER
+    if first.isalnum():
+        return TokenKind.WORD
+    return TokenKind.HANDLE if first == "#" and len(token) > 1 else TokenKind.PUNCT
+
+
+for _code in (*range(0x21, 0x250), *range(0x2010, 0x2070)):  # Latin letters and the punctuation of news copy
+    if chr(_code) != "#" and not chr(_code).isspace():
+        _FIRST_KIND[chr(_code)] = _plain_kind(chr(_code))
+_first_character = itemgetter(0)
 
 # A sentence ends at . ! ? (or an ellipsis), optional closing quotes/brackets, then space and (checked
-# in code) a capital or digit, possibly after an opening quote.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[]?(\w))")
+# in code) a capital or digit, possibly after an opening quote. Opening with a single character class lets
+# the re module skip to the next stop at C speed ("[.!?…]+" would be tried at every position).
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*\s+(?=[\"“‘(\[]?(\w))")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -101,7 +125,9 @@ _ABBREVIATIONS = frozenset(
         "pres",
     ]
 )
-_WORD_BEFORE = re.compile(r"((?:[^\W\d_]|\.)+)$")
+# Letters and dots, matched backwards from a stop in the reversed text (a forward search for the run
+# ending at the stop tried every start before it).
+_LETTERS_AND_DOTS = re.compile(r"(?:[^\W\d_]|\.)+")
 
 
 class Token(NamedTuple):
@@ -149,13 +175,7 @@ class Block:
     def tokens(self) -> tuple[Token, ...]:
         """Tokens in order, computed once."""
         if self._tokens is None:
-            base = self.span.start
-            kinds = _KIND_BY_GROUP
-            make = tuple.__new__  # skips NamedTuple's Python-level __new__ (measured 2x faster)
-            self._tokens = tuple(
-                make(Token, (m.group(), base + m.start(), base + m.end(), kinds[m.lastgroup or "punct"]))
-                for m in TOKEN_PATTERN.finditer(self.text)
-            )
+            self._tokens = tokenize(self.text, self.span.start)
         return self._tokens
 
     @property
@@ -171,18 +191,57 @@ class Block:
         return self._sentences
 
 
+def tokenize(text: str, base: int = 0) -> tuple[Token, ...]:
+    """The tokens of ``text`` (TOKEN_PATTERN's matches), with offsets counted from ``base``.
+
+    Every loop runs in C (map, zip, accumulate): this is the hot path of every rule that reads tokens.
+    """
+    make = tuple.__new__  # skips NamedTuple's Python-level __new__
+    if "@" in text or "://" in text or "www." in text:
+        kinds = _KIND_BY_GROUP
+        return tuple(
+            make(Token, (m.group(), base + m.start(), base + m.end(), kinds[m.lastgroup or "punct"]))
+            for m in TOKEN_PATTERN.finditer(text)
+        )
+    parts = _PLAIN_TOKEN.split(text)  # whitespace, token, whitespace, ..., token, whitespace
+    words = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=base))
+    found = list(map(_FIRST_KIND.get, map(_first_character, words)))
+    if None in found:
+        found = [kind or _plain_kind(word) for kind, word in zip(found, words, strict=True)]
+    return tuple(map(make, repeat(Token), zip(words, offsets[1:-1:2], offsets[2::2], found, strict=True)))
+
+
+def _word_before(text: str, backwards: str, end: int) -> str:
+    """What ``re.search(r"((?:[^\\W\\d_]|\\.)+)$", text, max(0, end - 64), end)`` finds ("" for nothing).
+
+    ``backwards`` is ``text[::-1]``. "$" also matches before a newline that ends the searched text.
+    """
+    low = max(0, end - 64)
+    if end > low and text[end - 1] == "\n":
+        end -= 1
+    if end <= low:
+        return ""
+    run = _LETTERS_AND_DOTS.match(backwards, len(text) - end)
+    if run is None:
+        return ""
+    return text[max(low, end - (run.end() - run.start())) : end]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into (start, end) pairs of sentences, with surrounding whitespace trimmed."""
     bounds: list[tuple[int, int]] = []
     start = 0
+    backwards = ""
     for m in _SENTENCE_END.finditer(text):
         following = m.group(1)
         if not (following.isupper() or following.isdigit()):
             continue
-        # the word before the stop ends there; look back a bounded way (searching from 0 made this quadratic)
-        before = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.start())
-        if before and m.group()[0] == ".":
-            word = before.group(1).rstrip(".")
+        if m.group()[0] == ".":
+            # the word before the stop ends there: an abbreviation or an initial does not end a sentence
+            if not backwards:
+                backwards = text[::-1]
+            word = _word_before(text, backwards, m.start()).rstrip(".")
             last = word.rsplit(".", 1)[-1]
             if last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isupper()):
                 continue
