@@ -8,13 +8,20 @@ import pytest
 
 from copylint import ngrams
 from copylint.checks.confusion import is_variant, parse_lexicons
+from copylint.document import Document
 from copylint.errors import ConfigError, RuleFileError
 from copylint.finding import Applicability, Severity
+from copylint.formats import plaintext
 from copylint.loader import parse_rule_file
 
 from .conftest import lint_text
 
 RULE = "confusion/real-word"
+
+
+def parse_plain(text: str) -> Document:
+    """The plain-text document of ``text``."""
+    return plaintext.parse(text, "test")[0]
 
 
 def findings(text: str, **config: object) -> list[tuple[str, str, str]]:
@@ -265,3 +272,71 @@ def test_model_is_cached_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_missing_count_files_are_a_copylint_error(tmp_path: Path) -> None:
     with pytest.raises(ngrams.ModelError):
         ngrams.build_data(tmp_path / "none.txt", tmp_path / "none2.txt")
+
+
+# The window stage: listed alternatives the word pairs favour are weighed with the trigram model.
+@pytest.mark.parametrize(
+    ("text", "written", "intended"),
+    [
+        ("Storm hits Dunmore\n\nThe bridge will stay closed until the end if March.", "if", "of"),
+        ("Storm hits Dunmore\n\nRescue crews worked though the night to reach the village.", "though", "through"),
+        ("Storm hits Dunmore\n\nHe has been charged which fraud, police in Dunmore said.", "which", "with"),
+        ("Storm hits Dunmore\n\nVillagers said there homes had been flooded twice this year.", "there", "their"),
+    ],
+)
+def test_function_word_slips_are_weighed_in_a_window(text: str, written: str, intended: str) -> None:
+    assert findings(text) == [(written, intended, "warning")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Storm hits Dunmore\n\nOfficials in Harnsby said the bridge is closed after the storm.",
+        "Storm hits Dunmore\n\nRescue crews worked through the night to reach the village.",
+        "Storm hits Dunmore\n\nShe was elected to the council in 2019 and is now its leader.",
+        "Storm hits Dunmore\n\nThe company said it expected to hire 300 staff in Wexley.",
+    ],
+)
+def test_window_stage_leaves_sound_function_words_alone(text: str) -> None:
+    assert findings(text) == []
+
+
+def test_window_skips_numbers_and_commas_and_stops_at_the_sentence() -> None:
+    from copylint.checks.confusion import _window
+    from copylint.trigrams import BOUNDARY
+
+    document = parse_plain("Storm hits Dunmore\n\nIt rained. In 2019, the river rose in the town.")
+    tokens = document.blocks[1].tokens
+    at = [t.text for t in tokens].index("rose")
+    assert _window(tokens, at) == (["the", "river"], ["in", "the"])
+    first = [t.text for t in tokens].index("In")
+    assert _window(tokens, first) == ([BOUNDARY], ["the", "river"])
+    last = [t.text for t in tokens].index("town")
+    assert _window(tokens, last) == (["in", "the"], [BOUNDARY])
+
+
+def test_trigram_window_score_prefers_the_likely_word() -> None:
+    from copylint.trigrams import BOUNDARY, load_trigrams
+
+    model = load_trigrams()
+    assert model is not None
+    assert model.window_score(["troops", "retreated"], "from", ["the", "town"]) > model.window_score(
+        ["troops", "retreated"], "form", ["the", "town"]
+    )
+    # A sentence edge ends the window: nothing past it is scored.
+    assert model.window_score([BOUNDARY], "the", [BOUNDARY, "x"]) == model.window_score([BOUNDARY], "the", [BOUNDARY])
+
+
+def test_without_the_trigram_model_the_word_pairs_decide(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copylint import trigrams
+
+    monkeypatch.setattr(trigrams, "model_path", lambda: None)
+    assert trigrams.load_trigrams() is None
+    text = "Storm hits Dunmore\n\nRebels withdrew form the village on Sunday."
+    assert findings(text) == [("form", "from", "warning")]
+    assert findings(text, options={RULE: {"trigram_weight": 0.0}}) == [("form", "from", "warning")]
+
+
+def test_bad_trigram_weight_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="trigram_weight"):
+        findings("Rebels withdrew form the village.", options={RULE: {"trigram_weight": 1.5}})
