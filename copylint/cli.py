@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,19 +14,21 @@ from typing import TYPE_CHECKING, TextIO
 from copylint import __version__
 from copylint.backends import BackendRequest, Backends, catalogue
 from copylint.config import FAIL_ON_CHOICES, Config, find_config_file, load_config_file
-from copylint.engine import FileResult, lint_documents
 from copylint.errors import CopylintError, InputError, UsageError
 from copylint.finding import Finding, Severity
 from copylint.fixes import allowed_applicabilities, fix_until_stable
-from copylint.formats import FORMAT_BY_NAME, KNOWN_EXTENSIONS, Format, format_for
-from copylint.loader import RuleData, load_builtin
-from copylint.output import FORMATTERS, Report, render
 from copylint.rule import Category, Rule
-from copylint.ruleset import RuleSet, all_rules, build_ruleset, load_rule_data
 from copylint.sources import SourceText, decode, read_source, write_atomic
 
+# The modules that compile regular expressions when imported (the engine, rules, formats and outputs) are
+# imported inside the functions that use them, after main() has seeded re's cache (see copylint.regexcache).
 if TYPE_CHECKING:
     from copylint.changes import Baseline, ChangedLines
+    from copylint.engine import FileResult
+    from copylint.formats import Format
+    from copylint.loader import RuleData
+    from copylint.regexcache import RegexCache
+    from copylint.ruleset import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "rules", "explain")
@@ -48,6 +51,9 @@ def _jobs(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all subcommands."""
+    from copylint.formats import FORMAT_BY_NAME
+    from copylint.output import FORMATTERS
+
     parser = argparse.ArgumentParser(prog="copylint", description="A copy-editing linter for news and wire copy.")
     parser.add_argument("--version", action="version", version=f"copylint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +122,7 @@ class _Settings:
     configs: dict[Path | None, Config] = field(default_factory=dict)
     rulesets: dict[Path | None, RuleSet] = field(default_factory=dict)
     backends: Backends = field(default_factory=Backends)
+    cold: ColdStart | None = None
 
     def config_path(self, target: Path) -> Path | None:
         if self.args.config:
@@ -123,6 +130,8 @@ class _Settings:
         return find_config_file(target.resolve())
 
     def ruleset_for(self, target: Path) -> RuleSet:
+        from copylint.ruleset import build_ruleset
+
         path = self.config_path(target)
         if path not in self.rulesets:
             config = load_config_file(path) if path is not None else Config()
@@ -138,6 +147,8 @@ class _Settings:
 
 def discover(paths: Sequence[str], errors: list[str]) -> list[Path | None]:
     """Files to check (None stands for standard input); problems are appended to ``errors``."""
+    from copylint.formats import KNOWN_EXTENSIONS
+
     found: list[Path | None] = []
     for raw in paths:
         if raw == "-":
@@ -167,6 +178,8 @@ def discover(paths: Sequence[str], errors: list[str]) -> list[Path | None]:
 
 
 def _lint_function(fmt: Format, label: str, ruleset: RuleSet):  # type: ignore[no-untyped-def]
+    from copylint.engine import lint_documents
+
     def lint(text: str) -> tuple[Finding, ...]:
         documents = fmt.parse(text, label)
         return lint_documents(label, text, documents, ruleset).findings
@@ -191,15 +204,19 @@ def _color_wanted(choice: str, stream: TextIO, to_file: bool) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None = None) -> int:
     """Check, fix or diff the given inputs and write the report."""
+    from copylint.engine import FileResult
+    from copylint.loader import load_builtin
+    from copylint.output import Report, render
+
     if not args.paths:
         raise UsageError("no paths given (use - to read standard input)")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
-    settings = _Settings(args, load_builtin())
+    settings = _Settings(args, load_builtin(), cold=cold)
     errors: list[str] = []
     targets = discover(args.paths, errors)
     gates = _Gates.from_args(args)
@@ -254,6 +271,11 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
             failing |= _fails(findings, settings, anchor)
         except CopylintError as exc:
             errors.append(str(exc))
+        finally:
+            if cold is not None:
+                cold.started()
+    if cold is not None:
+        cold.started()  # no file at all
     if gates.baseline is not None:
         results = [FileResult(r.path, r.source, tuple(gates.baseline.filter(r.path, r.source, r.findings))) for r in results]
         failing = any(_fails(r.findings, settings, anchors[r.path]) for r in results if r.path in anchors)
@@ -303,6 +325,8 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
 
 def _choose_format(args: argparse.Namespace, label: str) -> Format:
     """The input format of ``label`` (by --input-format or extension), reading --field paths for JSON."""
+    from copylint.formats import FORMAT_BY_NAME, Format, format_for
+
     fmt = FORMAT_BY_NAME[args.input_format] if args.input_format else format_for(label)
     if args.field and fmt.name in ("json", "jsonl"):
         from copylint.formats.jsonfeed import parse_fields, parser_for
@@ -362,6 +386,8 @@ def _fails(findings: Sequence[Finding], settings: _Settings, anchor: Path) -> bo
 
 
 def _rules_for_listing(args: argparse.Namespace) -> tuple[Rule, ...]:
+    from copylint.ruleset import all_rules, load_rule_data
+
     config_path = Path(args.config) if args.config else find_config_file(Path.cwd())
     config = load_config_file(config_path) if config_path else Config()
     return all_rules(load_rule_data(config), catalogue())
@@ -407,6 +433,62 @@ def main(
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] not in SUBCOMMANDS and arguments[0] not in ("-h", "--help", "--version"):
         arguments.insert(0, "check")
+    cold = ColdStart.begin()
+    try:
+        return _run(arguments, stdin, stdout, stderr, cold)
+    finally:
+        if cold is not None:
+            cold.finish()
+
+
+class ColdStart:
+    """What main() does for a fresh process (the engine not loaded yet; tests calling main again are left alone).
+
+    It seeds re's cache with the patterns earlier runs compiled (copylint.regexcache) and holds off garbage
+    collection until the first file is checked: start-up allocates much and frees little (modules, rule data,
+    models), so collections would only walk the new objects again and again.
+    """
+
+    def __init__(self, regexes: RegexCache | None, holding_gc: bool) -> None:
+        self.regexes = regexes
+        self.holding_gc = holding_gc
+
+    @classmethod
+    def begin(cls) -> ColdStart | None:
+        """Seed the regular expressions and stop collection, if this process is fresh."""
+        if "copylint.engine" in sys.modules:
+            return None
+        from copylint.regexcache import RegexCache
+        from copylint.vocabulary import default_cache_dir
+
+        try:
+            regexes: RegexCache | None = RegexCache(default_cache_dir())
+        except (ImportError, OSError):
+            regexes = None
+        if regexes is not None:
+            regexes.seed()
+        holding_gc = gc.isenabled()
+        gc.disable()
+        return cls(regexes, holding_gc)
+
+    def started(self) -> None:
+        """The first file is checked (rules prepared, models loaded): note the patterns in use, collect again."""
+        if self.regexes is not None and self.regexes.in_use is None:
+            self.regexes.note_in_use()
+        if self.holding_gc:
+            self.holding_gc = False
+            gc.enable()
+
+    def finish(self) -> None:
+        """Collect again; store the patterns this run compiled for the next."""
+        if self.holding_gc:
+            self.holding_gc = False
+            gc.enable()
+        if self.regexes is not None:
+            self.regexes.save()
+
+
+def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)
@@ -417,7 +499,7 @@ def main(
             return run_rules(args, stdout)
         if args.command == "explain":
             return run_explain(args, stdout)
-        return run_check(args, stdin, stdout, stderr)
+        return run_check(args, stdin, stdout, stderr, cold)
     except CopylintError as exc:
         print(f"copylint: error: {exc}", file=stderr)
         return EXIT_ERROR
