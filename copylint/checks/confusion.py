@@ -28,6 +28,7 @@ LOG_PHRASE_END_FACTOR = math.log(5.0)  # extra evidence asked for when the word 
 # Extra evidence asked for in a headline, whose clipped grammar ('Mayor wins in expected result') the models
 # of running text misjudge.
 LOG_HEADLINE_FACTOR = math.log(10.0)
+LOG_PAIRS_ONLY_FACTOR = math.log(10.0)  # extra evidence asked for when the window model is not installed
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _CAPITAL, _CUE, _MODEL = 1, 2, 4  # how a written token is checked (see ConfusionState.classify)
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
@@ -111,11 +112,10 @@ _NO_GAIN = -1e300
 # capitalised at the start of a sentence (-1 where none applies).
 WordClass = tuple[int, "_WordInfo | None", str, int, int]
 _NOT_A_WORD: WordClass = (0, None, "", -1, -1)
-# The word-pair stage's verdict on a word between two neighbours: listed alternatives the pairs favour, as
-# (log gain, word, log threshold), for the window stage to weigh; and one-edit candidates that beat the
-# written word by the edit threshold, as (margin, word).
-Decision = tuple[tuple[tuple[float, str, float], ...], tuple[tuple[float, str], ...]]
-_NO_DECISION: Decision = ((), ())
+# The word-pair stage's verdict on a word between two neighbours: the candidates the pairs favour, as
+# (log gain, word, log threshold), for the window stage to weigh.
+Decision = tuple[tuple[float, str, float], ...]
+_NO_DECISION: Decision = ()
 _SENTENCE_ENDS = frozenset(".!?;:")
 
 
@@ -452,7 +452,7 @@ class RealWordConfusion(BaseRule):
     default_options = MappingProxyType(
         {
             "threshold": 33.0,
-            "edit_threshold": 10000.0,
+            "edit_threshold": 3000.0,
             "threshold_factor": 1.0,
             "edit_candidates": True,
             "max_edit_candidates": 8,
@@ -463,18 +463,23 @@ class RealWordConfusion(BaseRule):
         what=(
             "Flags a correctly spelled word that is probably a slip for another real word: one from a confusion\n"
             "set (rules/confusion/*.toml: form/from, sad/said, than/then, trial/trail, affect/effect...) or any\n"
-            "common word one keystroke away (has/as, at/are, the/they). Each candidate is scored against the\n"
-            "written word in its context (the words either side) with Google Books word-pair counts shipped by\n"
-            "symspellpy, and the word is flagged only when the alternative is much more likely there.\n"
-            "Cues in the same lexicons settle what word-pair counts blur: contractions (its/it's), attributions\n"
+            "common word one keystroke away (has/as, at/are, the/they). Scoring has two stages. First the word\n"
+            "pairs: each candidate against the written word with the words either side, from Google Books\n"
+            "word-pair counts shipped by symspellpy. Candidates the pairs favour are then weighed over a window of\n"
+            "two words either side with CMU Sphinx's English trigram model, shipped by pocketsphinx, and the word\n"
+            "is flagged only when the blend of both gains says the alternative is much more likely there.\n"
+            "Cues in the same lexicons settle what the models blur: contractions (its/it's), attributions\n"
             "(',” sad the mayor') and grammar ('rather then', 'could of been', 'named be', 'cordoned of').\n"
-            "Options: `threshold` (default 40) is how many times more likely a listed alternative must be, for\n"
+            "Options: `threshold` (default 33) is how many times more likely a listed alternative must be, for\n"
             "sets that do not carry their own `threshold` in the lexicon (function-word sets such as if/of carry\n"
-            "far higher ones); `edit_threshold` (default 10000) the same for an unlisted word one edit away, which\n"
-            "is only tried where the written word is not attested next to its neighbours; `threshold_factor`\n"
+            "higher ones); `edit_threshold` (default 3000) the same for an unlisted word one edit away, which is\n"
+            "only tried where the written word is not attested next to its neighbours; `threshold_factor`\n"
             "(default 1.0) multiplies every threshold: 2 or 4 for fewer, surer findings, 0.5 or 0.25 to catch\n"
-            "more; `edit_candidates` (default true) switches one-edit candidates off; `max_edit_candidates`\n"
-            "(default 8) caps how many are scored per word."
+            "more; `trigram_weight` (default 0.7) is the window model's share of the evidence (0: word pairs\n"
+            "alone); `edit_candidates` (default true) switches one-edit candidates off; `max_edit_candidates`\n"
+            "(default 8) caps how many are scored per word. Without pocketsphinx (or at weight 0) the word pairs\n"
+            "decide alone and every threshold is raised tenfold. A headline without a closing full stop asks for\n"
+            "ten times more."
         ),
         why=(
             "Spell checkers pass these slips because every word is in the dictionary, and the eye reads the\n"
@@ -646,9 +651,7 @@ class RealWordConfusion(BaseRule):
                     decisions[key] = best
             if best is _NO_DECISION:
                 continue
-            winners = list(best[1])
-            if best[0]:
-                winners.extend(_weigh(state, tokens, i, lower, best[0], clipped))
+            winners = _weigh(state, tokens, i, lower, best, clipped)
             if winners:
                 winners.sort(reverse=True)
                 yield self._report(token, winners, context)
@@ -664,8 +667,8 @@ class RealWordConfusion(BaseRule):
         right_side: Side,
         end_factor: float,
     ) -> Decision:
-        """The word-pair stage (see ``Decision``): listed alternatives the pairs favour, and one-edit
-        candidates that beat the written word by the edit threshold.
+        """The word-pair stage (see ``Decision``): listed alternatives, and one-edit candidates where the
+        written word does not fit its neighbours, that the word pairs favour.
 
         A word's score is log P(word | previous) + log P(next | word); with no word before, the word's
         own frequency stands in for the left side. Each side's values for the written word and all its
@@ -681,7 +684,6 @@ class RealWordConfusion(BaseRule):
             threshold = info.thresholds[k]
             if gain > min(0.0, threshold) and (left_seen[k] or right_seen[k]):
                 favoured.append((gain, info.names[k], threshold))
-        winners: list[tuple[float, str]] = []
         # A word attested with both its neighbours is not taken for a slip unless a list says so:
         # "the find of" is sound even though "the kind of" is far more common. Nor is a pair's absence
         # held against a word too rare for the pair to have been listed ("has been strained").
@@ -699,12 +701,12 @@ class RealWordConfusion(BaseRule):
                 right, right_seen = info.zeros, info.unseen
             edit_threshold = state.log_edit_threshold + state.log_factor
             for k in range(len(edits)):
-                margin = left[k] + right[k] - base - edit_threshold
-                if margin > 0.0 and (left_seen[k] or right_seen[k]):
-                    winners.append((margin, info.names[offset + k]))
-        if not favoured and not winners:
+                gain = left[k] + right[k] - base
+                if gain > min(0.0, edit_threshold) and (left_seen[k] or right_seen[k]):
+                    favoured.append((gain, info.names[offset + k], edit_threshold))
+        if not favoured:
             return _NO_DECISION
-        return tuple(favoured), tuple(winners)
+        return tuple(favoured)
 
     def _report(self, token: Token, winners: list[tuple[float, str]], context: RuleContext) -> Finding:
         written = token.text
@@ -786,14 +788,15 @@ def _weigh(
     favoured: tuple[tuple[float, str, float], ...],
     extra: float = 0.0,
 ) -> list[tuple[float, str]]:
-    """Listed alternatives that beat the written word by their threshold, as (margin, word).
+    """Candidates that beat the written word by their threshold, as (margin, word).
 
     The evidence is the word-pair gain blended with the trigram model's gain over a window of two words
-    either side (``trigram_weight`` of it from the window), or the word-pair gain alone without that model.
-    ``extra`` is added to every threshold (in headlines).
+    either side (``trigram_weight`` of it from the window), or the word-pair gain alone, asked for more,
+    without that model. ``extra`` is added to every threshold (in headlines).
     """
     trigrams = state.trigrams
     if trigrams is None:
+        extra += LOG_PAIRS_ONLY_FACTOR
         return [(gain - threshold - extra, word) for gain, word, threshold in favoured if gain > threshold + extra]
     left, right = _window(tokens, i)
     written_score = trigrams.window_score(left, written, right)
