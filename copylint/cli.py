@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import gc
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from copylint import __version__
-from copylint.backends import BackendRequest, Backends, catalogue
-from copylint.config import FAIL_ON_CHOICES, Config, find_config_file, load_config_file
 from copylint.errors import CopylintError, InputError, UsageError
-from copylint.finding import Finding, Severity
-from copylint.fixes import allowed_applicabilities, fix_until_stable
-from copylint.rule import Category, Rule
-from copylint.sources import SourceText, decode, read_source, write_atomic
+from copylint.startcache import ColdStart
 
-# The modules that compile regular expressions when imported (the engine, rules, formats and outputs) are
-# imported inside the functions that use them, after main() has seeded re's cache (see copylint.regexcache).
+# The rest of copylint is imported inside the functions that use it, after main() has started the caches of a
+# fresh process (copylint.startcache): its modules compile regular expressions and build dataclasses on import.
 if TYPE_CHECKING:
+    from copylint.backends import Backends
     from copylint.changes import Baseline, ChangedLines
+    from copylint.config import Config
     from copylint.engine import FileResult
+    from copylint.finding import Finding, Severity
     from copylint.formats import Format
     from copylint.loader import RuleData
-    from copylint.regexcache import RegexCache
+    from copylint.rule import Category, Rule
     from copylint.ruleset import RuleSet
+    from copylint.sources import SourceText
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "rules", "explain")
@@ -51,6 +49,7 @@ def _jobs(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all subcommands."""
+    from copylint.config import FAIL_ON_CHOICES
     from copylint.formats import FORMAT_BY_NAME
     from copylint.output import FORMATTERS
 
@@ -113,23 +112,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass
 class _Settings:
     """Per-run caches: configs by file and rule sets by config (no global state)."""
 
-    args: argparse.Namespace
-    builtin: RuleData
-    configs: dict[Path | None, Config] = field(default_factory=dict)
-    rulesets: dict[Path | None, RuleSet] = field(default_factory=dict)
-    backends: Backends = field(default_factory=Backends)
-    cold: ColdStart | None = None
+    def __init__(self, args: argparse.Namespace, builtin: RuleData, backends: Backends) -> None:
+        self.args = args
+        self.builtin = builtin
+        self.configs: dict[Path | None, Config] = {}
+        self.rulesets: dict[Path | None, RuleSet] = {}
+        self.backends = backends
 
     def config_path(self, target: Path) -> Path | None:
+        from copylint.config import find_config_file
+
         if self.args.config:
             return Path(self.args.config)
         return find_config_file(target.resolve())
 
     def ruleset_for(self, target: Path) -> RuleSet:
+        from copylint.backends import BackendRequest
+        from copylint.config import Config, load_config_file
         from copylint.ruleset import build_ruleset
 
         path = self.config_path(target)
@@ -206,9 +208,12 @@ def _color_wanted(choice: str, stream: TextIO, to_file: bool) -> bool:
 
 def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None = None) -> int:
     """Check, fix or diff the given inputs and write the report."""
+    from copylint.backends import Backends
     from copylint.engine import FileResult
+    from copylint.fixes import allowed_applicabilities, fix_until_stable
     from copylint.loader import load_builtin
     from copylint.output import Report, render
+    from copylint.sources import decode, read_source, write_atomic
 
     if not args.paths:
         raise UsageError("no paths given (use - to read standard input)")
@@ -216,7 +221,7 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
-    settings = _Settings(args, load_builtin(), cold=cold)
+    settings = _Settings(args, load_builtin(), Backends())
     errors: list[str] = []
     targets = discover(args.paths, errors)
     gates = _Gates.from_args(args)
@@ -338,12 +343,12 @@ def _choose_format(args: argparse.Namespace, label: str) -> Format:
     return fmt
 
 
-@dataclass
 class _Gates:
     """--changed-since and --baseline: which findings count in this run."""
 
-    changed: ChangedLines | None = None
-    baseline: Baseline | None = None
+    def __init__(self, changed: ChangedLines | None = None, baseline: Baseline | None = None) -> None:
+        self.changed = changed
+        self.baseline = baseline
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> _Gates:
@@ -386,6 +391,8 @@ def _fails(findings: Sequence[Finding], settings: _Settings, anchor: Path) -> bo
 
 
 def _rules_for_listing(args: argparse.Namespace) -> tuple[Rule, ...]:
+    from copylint.backends import catalogue
+    from copylint.config import Config, find_config_file, load_config_file
     from copylint.ruleset import all_rules, load_rule_data
 
     config_path = Path(args.config) if args.config else find_config_file(Path.cwd())
@@ -441,53 +448,6 @@ def main(
             cold.finish()
 
 
-class ColdStart:
-    """What main() does for a fresh process (the engine not loaded yet; tests calling main again are left alone).
-
-    It seeds re's cache with the patterns earlier runs compiled (copylint.regexcache) and holds off garbage
-    collection until the first file is checked: start-up allocates much and frees little (modules, rule data,
-    models), so collections would only walk the new objects again and again.
-    """
-
-    def __init__(self, regexes: RegexCache | None, holding_gc: bool) -> None:
-        self.regexes = regexes
-        self.holding_gc = holding_gc
-
-    @classmethod
-    def begin(cls) -> ColdStart | None:
-        """Seed the regular expressions and stop collection, if this process is fresh."""
-        if "copylint.engine" in sys.modules:
-            return None
-        from copylint.regexcache import RegexCache
-        from copylint.vocabulary import default_cache_dir
-
-        try:
-            regexes: RegexCache | None = RegexCache(default_cache_dir())
-        except (ImportError, OSError):
-            regexes = None
-        if regexes is not None:
-            regexes.seed()
-        holding_gc = gc.isenabled()
-        gc.disable()
-        return cls(regexes, holding_gc)
-
-    def started(self) -> None:
-        """The first file is checked (rules prepared, models loaded): note the patterns in use, collect again."""
-        if self.regexes is not None and self.regexes.in_use is None:
-            self.regexes.note_in_use()
-        if self.holding_gc:
-            self.holding_gc = False
-            gc.enable()
-
-    def finish(self) -> None:
-        """Collect again; store the patterns this run compiled for the next."""
-        if self.holding_gc:
-            self.holding_gc = False
-            gc.enable()
-        if self.regexes is not None:
-            self.regexes.save()
-
-
 def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None) -> int:
     parser = build_parser()
     try:
@@ -507,6 +467,16 @@ def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO, co
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
+
+
+_REEXPORTED = {"Category": "copylint.rule", "Severity": "copylint.finding", "SourceText": "copylint.sources"}
+
+
+def __getattr__(name: str) -> Any:
+    """The names this module re-exports, imported when first asked for (a start does not need them)."""
+    if name not in _REEXPORTED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_REEXPORTED[name]), name)
 
 
 __all__ = ["Category", "InputError", "Severity", "SourceText", "main"]

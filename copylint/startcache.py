@@ -1,17 +1,22 @@
-"""Compiled regular expressions kept between runs, so that a cold start does not compile them again.
+"""What a fresh CLI process keeps between runs to start faster: compiled regular expressions and the methods
+that dataclasses generates. Both depend only on their source text and the Python build, and both are kept in
+the user cache (one file each per Python build) and handed back before the modules that make them are imported.
 
-A start compiles about a hundred patterns (module constants, rule data, pre-filters), which costs ~25 ms of
-parsing in ``re``. What ``re`` builds depends only on the pattern, its flags and the Python build, so the CLI
-keeps the compiled programs in the user cache (one file per Python build) and puts them into ``re``'s own cache
-before importing the modules that compile them; their ``re.compile`` then finds them there.
+- ``RegexCache``: a start compiles about a hundred patterns (module constants, rule data, pre-filters), ~25 ms
+  of parsing in ``re``. The compiled programs are put into ``re``'s own cache, where ``re.compile`` finds them.
+  This relies on CPython's internals (``re._cache``, ``re._parser``, ``re._compiler``, ``_sre.compile``); a
+  program is stored only after it is checked to equal the one ``re`` compiled.
+- ``DataclassCode``: on Python before 3.13 each dataclass compiles its generated methods from source text
+  when its module is imported (~1 ms a class, about fifty classes). While installed, the ``exec`` that
+  dataclasses calls takes the compiled code from the cache instead (same text, same compile flags).
 
-This relies on CPython's internals (``re._cache``, ``re._parser``, ``re._compiler``, ``_sre.compile``). When
-they are not as expected, or the file is missing, damaged or from another build, nothing is seeded and ``re``
-compiles as usual. A program is stored only after it is checked to equal the one ``re`` compiled.
+When the internals are not as expected, or a file is missing, damaged or from another build, nothing is used
+and Python compiles as usual; a folder that cannot be written only costs the next start the compiling.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import marshal
 import os
@@ -20,11 +25,13 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from types import CodeType, ModuleType
 from typing import Any
 
-_FORMAT = 1  # bump when the layout of the file changes
-_LIMIT = 512  # entries kept (``re`` itself keeps 512 patterns)
+_FORMAT = 1  # bump when the layout of a file changes
+_LIMIT = 512  # patterns kept (``re`` itself keeps 512)
 _MAX_CODE = 250_000  # and at most this many code words in all (~1 MB), so that reading the file stays cheap
+_LIMIT_CODE = 2048  # dataclass methods kept (about six a class)
 _IDLE_SAVES = 3  # an entry not in use when this many saves in a row looked is dropped (a one-off pattern)
 _FORGET = 24 * 3600  # seconds after which a shape seen in several orders is tried again
 _SKIP_FLAGS = re.DEBUG | re.LOCALE  # DEBUG prints while compiling; LOCALE depends on the locale at run time
@@ -41,6 +48,28 @@ Key = tuple[str, int]  # (pattern, flags as given)
 def _build() -> str:
     sre = importlib.import_module("_sre")
     return f"{_FORMAT} {sys.implementation.cache_tag} {sys.version} {sre.MAGIC} {sre.CODESIZE} {sys.maxunicode}"
+
+
+def _read(path: Path) -> Any:
+    """The value stored by ``_write``; raises on a missing or damaged file."""
+    raw = path.read_bytes()
+    body = raw[4:]
+    if len(raw) < 4 or int.from_bytes(raw[:4], "little") != zlib.crc32(body):
+        raise ValueError(f"{path}: damaged")
+    return marshal.loads(body)
+
+
+def _write(path: Path, value: Any) -> bool:
+    """Store ``value`` (marshal, with a checksum) atomically; False if the folder cannot be written."""
+    try:
+        body = marshal.dumps(value)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_bytes(zlib.crc32(body).to_bytes(4, "little") + body)
+        os.replace(scratch, path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _shape(pattern: str, flags: int) -> Shape:
@@ -93,11 +122,7 @@ class RegexCache:
         if cache is None:
             return 0
         try:
-            raw = self.path.read_bytes()
-            body = raw[4:]
-            if len(raw) < 4 or int.from_bytes(raw[:4], "little") != zlib.crc32(body):
-                return 0
-            build, stored, orders = marshal.loads(body)
+            build, stored, orders = _read(self.path)
             if build != self.build:
                 return 0
             now = int(time.time())
@@ -166,16 +191,8 @@ class RegexCache:
                 kept.append((entry, idle))
         if not changed and len(kept) == len(self.entries):
             return 0
-        try:
-            orders = sorted((shape, count, when) for shape, (count, when) in self.orders.items())
-            body = marshal.dumps((self.build, kept, orders))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            scratch = self.path.with_suffix(f".{os.getpid()}.tmp")
-            scratch.write_bytes(zlib.crc32(body).to_bytes(4, "little") + body)
-            os.replace(scratch, self.path)
-        except (OSError, ValueError):
-            return 0  # a read-only cache only costs the next start the compiling
-        return added
+        orders = sorted((shape, count, when) for shape, (count, when) in self.orders.items())
+        return added if _write(self.path, (self.build, kept, orders)) else 0
 
 
 def _entry(pattern: str, flags: int, compiled: Any) -> Entry | None:
@@ -196,3 +213,115 @@ def _entry(pattern: str, flags: int, compiled: Any) -> Entry | None:
         return entry if same else None
     except Exception:  # internals not as expected: keep compiling as usual
         return None
+
+
+class DataclassCode:
+    """The code of dataclasses' generated methods, by source text; ``install`` makes dataclasses use it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.build = f"{_FORMAT} {sys.implementation.cache_tag} {sys.version} {sys.flags.optimize}"
+        self.path = folder / f"dataclass-{zlib.crc32(self.build.encode()):08x}.marshal"
+        self.stored: dict[str, CodeType] = {}
+        self.used: dict[str, CodeType] = {}  # this run's, in the order first used
+        self.compiled = 0
+        self._module: ModuleType | None = None
+
+    def install(self) -> bool:
+        """Read the stored code and give dataclasses an ``exec`` that uses it; False if that cannot be done."""
+        module = sys.modules.get("dataclasses")
+        if module is None or "exec" in vars(module) or not callable(getattr(module, "_create_fn", None)):
+            return False  # not imported yet, someone else's ``exec``, or a dataclasses that no longer exec's
+        try:
+            build, stored = _read(self.path)
+            if build == self.build and isinstance(stored, dict):
+                self.stored = {k: v for k, v in stored.items() if isinstance(k, str) and isinstance(v, CodeType)}
+        except Exception:  # missing or damaged: compile as usual (and store it)
+            self.stored = {}
+        module.exec = self._exec  # type: ignore[attr-defined]
+        self._module = module
+        return True
+
+    def _exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
+        if isinstance(source, str):
+            code = self.used.get(source) or self.stored.get(source)
+            if code is None:
+                # exec(text) from dataclasses compiles with no __future__ flags: dont_inherit keeps ours out
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+                self.compiled += 1
+            self.used[source] = code
+            source = code
+        exec(source, globals, locals)
+
+    def uninstall(self) -> None:
+        """Give dataclasses back the built-in ``exec``."""
+        module, self._module = self._module, None
+        if module is not None and vars(module).get("exec") == self._exec:
+            del module.exec
+
+    def save(self) -> bool:
+        """Store this run's code (and what was stored before, up to a limit) if anything had to be compiled."""
+        if not self.compiled:
+            return False
+        kept = dict(self.used)
+        for source, code in self.stored.items():
+            if len(kept) >= _LIMIT_CODE:
+                break
+            kept.setdefault(source, code)
+        return _write(self.path, (self.build, kept))
+
+
+class ColdStart:
+    """What the CLI does for a fresh process (the engine not loaded yet; tests calling main again are left alone).
+
+    It hands back the compiled regular expressions and dataclass methods of earlier runs, and holds off garbage
+    collection until the first file is checked: start-up allocates much and frees little (modules, rule data,
+    models), so collections would only walk the new objects again and again.
+    """
+
+    def __init__(self, regexes: RegexCache | None, code: DataclassCode | None, holding_gc: bool) -> None:
+        self.regexes = regexes
+        self.code = code
+        self.holding_gc = holding_gc
+
+    @classmethod
+    def begin(cls) -> ColdStart | None:
+        """Start the caches and stop collection, if this process is fresh (else None)."""
+        if "copylint.engine" in sys.modules:
+            return None
+        import dataclasses  # noqa: F401  (imported before DataclassCode.install looks for it)
+
+        from copylint.vocabulary import default_cache_dir
+
+        regexes = code = None
+        try:
+            folder = default_cache_dir()
+        except (ImportError, OSError):
+            pass  # no cache folder: start as usual
+        else:
+            code = DataclassCode(folder)
+            if not code.install():
+                code = None
+            regexes = RegexCache(folder)
+            regexes.seed()
+        holding_gc = gc.isenabled()
+        gc.disable()
+        return cls(regexes, code, holding_gc)
+
+    def started(self) -> None:
+        """The first file is checked (rules prepared, models loaded): note the patterns in use, collect again."""
+        if self.regexes is not None and self.regexes.in_use is None:
+            self.regexes.note_in_use()
+        if self.holding_gc:
+            self.holding_gc = False
+            gc.enable()
+
+    def finish(self) -> None:
+        """Collect again, give dataclasses back its ``exec``, and store what this run compiled for the next."""
+        if self.holding_gc:
+            self.holding_gc = False
+            gc.enable()
+        if self.code is not None:
+            self.code.uninstall()
+            self.code.save()
+        if self.regexes is not None:
+            self.regexes.save()

@@ -1,7 +1,8 @@
-"""The cache of compiled regular expressions: what it stores is what ``re`` compiles, and it never gets in the way."""
+"""The start-up caches: what they hand back is what Python compiles, and they never get in the way."""
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from copylint.regexcache import RegexCache
+from copylint.startcache import ColdStart, DataclassCode, RegexCache
 
 ROOT = Path(__file__).resolve().parent.parent
 PATTERN = r"copylint-probe-(?P<word>[a-z]+)\s+(\d+)"
@@ -112,3 +113,70 @@ def test_the_cli_output_is_the_same_with_the_cache(tmp_path: Path) -> None:
     second = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
     assert first.returncode == 1 and "style/doubled-word" in first.stdout
+
+
+# --- dataclass methods -------------------------------------------------------------------------------------
+
+CLASS_SOURCE = '''
+@dataclass(frozen=True, order=True)
+class Probe:
+    """A value with every generated method."""
+
+    start: int
+    label: str = "x"
+    tags: tuple = ()
+'''
+
+
+def _make_class() -> type:
+    namespace: dict[str, object] = {"dataclass": dataclasses.dataclass, "__name__": __name__}
+    exec(CLASS_SOURCE, namespace)
+    return namespace["Probe"]  # type: ignore[return-value]
+
+
+def test_dataclass_methods_are_compiled_once_and_behave_the_same(tmp_path: Path) -> None:
+    plain = _make_class()
+    first = DataclassCode(tmp_path)
+    assert first.install()
+    try:
+        made = _make_class()
+    finally:
+        first.uninstall()
+    assert "exec" not in vars(dataclasses)
+    assert first.compiled > 0 and first.save()
+    again = DataclassCode(tmp_path)
+    assert again.install()
+    try:
+        cached = _make_class()
+    finally:
+        again.uninstall()
+    assert again.compiled == 0 and not again.save()  # everything came from the file; nothing to write
+    for cls in (made, cached):
+        value = cls(3, "a", (1,))
+        assert repr(value) == repr(plain(3, "a", (1,))).replace(plain.__qualname__, cls.__qualname__)
+        assert value == cls(3, "a", (1,)) and value < cls(4) and hash(value) == hash(cls(3, "a", (1,)))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.start = 4  # type: ignore[attr-defined]
+        assert dataclasses.replace(value, label="b").label == "b"
+
+
+def test_dataclass_code_is_not_installed_over_someone_elses_exec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
+    assert not DataclassCode(tmp_path).install()
+
+
+def test_damaged_dataclass_code_is_ignored(tmp_path: Path) -> None:
+    code = DataclassCode(tmp_path)
+    code.path.write_bytes(b"\x00\x00\x00\x00damaged")
+    assert code.install()
+    try:
+        value = _make_class()(1)
+    finally:
+        code.uninstall()
+    assert value.label == "x" and code.compiled > 0
+
+
+def test_a_process_that_has_loaded_the_engine_is_not_a_cold_start() -> None:
+    import copylint.engine  # noqa: F401  (as in-process callers have)
+
+    assert ColdStart.begin() is None
