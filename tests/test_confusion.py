@@ -209,6 +209,20 @@ def test_lexicon_sets_and_cues_are_merged() -> None:
     assert "lentil" in lexicon.ignore
 
 
+def test_written_thresholds_rate_each_direction_of_a_set() -> None:
+    lexicon = parse_lexicons(
+        [
+            _lexicon(
+                'kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\n'
+                'sets = [{ words = ["lintel", "lentil", "lental"], threshold = 50, written_thresholds = { lentil = 7 } }]\n'
+            )
+        ]
+    )
+    # 'lentil' written is flagged on weaker evidence than 'lintel' or 'lental' written.
+    assert dict(lexicon.alternatives["lentil"]) == {"lintel": 7.0, "lental": 7.0}
+    assert dict(lexicon.alternatives["lintel"]) == {"lentil": 50.0, "lental": 50.0}
+
+
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
@@ -216,6 +230,9 @@ def test_lexicon_sets_and_cues_are_merged() -> None:
         ('sets = [["fair", "fair"]]', "two or more different words"),
         ('sets = [["ice cream", "iced"]]', "not a single word"),
         ('sets = [{ words = ["bale", "able"], threshold = 0 }]', "at least 1"),
+        ('sets = [{ words = ["bale", "able"], written_thresholds = { bale = 0.5 } }]', "at least 1"),
+        ('sets = [{ words = ["bale", "able"], written_thresholds = { table = 5 } }]', "not in the set"),
+        ('sets = [{ words = ["bale", "able"], written_thresholds = 5 }]', "member word = threshold"),
         ('colour = ["x"]', "unknown entries key"),
         ('[[entries.cues]]\nwritten = "its"\nintended = "its"\nnext = ["own"]', "corrects a word to itself"),
         ('[[entries.cues]]\nwritten = "sad"\nintended = "said"', "needs a list of next words"),

@@ -321,6 +321,12 @@ def _strings(lexicon: Any, value: Any, what: str) -> list[str]:
     return [v.strip().translate(_APOSTROPHES) for v in value]
 
 
+def _threshold(lexicon: Any, value: Any, what: str) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 1:
+        raise lexicon.error(f"a confusion set's {what} must be a number of at least 1", what)
+    return float(value)
+
+
 def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
     """Validate the `lexicon` files addressed to this rule and merge them (later files add to earlier)."""
     alternatives: dict[str, dict[str, float | None]] = {}
@@ -339,14 +345,24 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
             raise lexicon.error("sets must be a list of lists of words", "sets")
         for item in sets:
             members, threshold = item, None
+            written_thresholds: dict[str, float] = {}
             if isinstance(item, dict):
-                if set(item) - {"words", "threshold"} or "words" not in item:
-                    raise lexicon.error("a confusion set table needs 'words' and may give 'threshold'", "words")
+                if set(item) - {"words", "threshold", "written_thresholds"} or "words" not in item:
+                    raise lexicon.error(
+                        "a confusion set table needs 'words' and may give 'threshold' and 'written_thresholds'", "words"
+                    )
                 members, threshold = item["words"], item.get("threshold")
-                if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold < 1:
-                    raise lexicon.error("a confusion set's threshold must be a number of at least 1", "threshold")
-                threshold = float(threshold)
+                if threshold is not None:
+                    threshold = _threshold(lexicon, threshold, "threshold")
+                raw_written = item.get("written_thresholds", {})
+                if not isinstance(raw_written, dict):
+                    raise lexicon.error("written_thresholds must be a table of member word = threshold", "written_thresholds")
+                written_thresholds = {
+                    str(w).lower(): _threshold(lexicon, t, "written_thresholds") for w, t in raw_written.items()
+                }
             words = [w.lower() for w in _strings(lexicon, members, "sets entry")]
+            if set(written_thresholds) - set(words):
+                raise lexicon.error("written_thresholds names a word that is not in the set", "written_thresholds")
             if len(words) < 2 or len(set(words)) != len(words):
                 needle = str(members[0]) if members else "sets"
                 raise lexicon.error(f"confusion set {members!r} needs two or more different words", needle)
@@ -356,7 +372,7 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
                 bucket = alternatives.setdefault(word, {})
                 for other in words:
                     if other != word:
-                        bucket[other] = threshold  # a later file may re-rate a set
+                        bucket[other] = written_thresholds.get(word, threshold)  # a later file may re-rate a set
         raw_cues = entries.get("cues", [])
         if not isinstance(raw_cues, list):
             raise lexicon.error("cues must be a list of tables ([[entries.cues]])", "cues")
