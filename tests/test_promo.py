@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from copylint.checks.promo import PROMO_RULES, compile_cues, cue_prefixes, find_promos
+from copylint.checks.promo import _WORD_END, PROMO_RULES, CueSet, _cue_regex, compile_cues, cue_prefixes, find_promos
 from copylint.config import Config
 from copylint.document import LineIndex
 from copylint.errors import RuleFileError
@@ -294,20 +294,52 @@ def test_cues_without_a_literal_prefix_still_match_through_the_slow_path() -> No
     assert [text[p.span.start : p.span.end] for p in find_promos(document, cues)] == ["« lire aussi : Le port rouvre"]
 
 
+@pytest.mark.parametrize(
+    ("cue", "expected"),
+    [
+        ("read more", r"read\s+more"),
+        ("read  more ?:", r"read\s+\s+more\s*:"),
+        ("e ?-mail me *now", r"e\s*-mail\s+me\s*now"),
+        ("a ??b", r"a\s*?b"),
+        ("[ab ]c d", r"[ab ]c\s+d"),
+        (r"[\] ]x y", r"[\] ]x\s+y"),
+        (r"a\ b c", r"a\ b\s+c"),
+        ("[open class", "[open class"),
+        ("end \\", "end\\s+\\"),  # a lone backslash at the end stays
+        ("trailing \\ ", r"trailing\s+\ "),  # an escaped space stays a space
+        ("lone\\", "lone\\"),
+    ],
+)
+def test_cue_spaces_become_runs_of_whitespace_outside_classes_and_escapes(cue: str, expected: str) -> None:
+    assert _cue_regex(cue) == f"(?:{expected}){_WORD_END}"
+
+
+def _scanners(cues: CueSet) -> tuple[object, ...]:
+    """What compile_cues works out (and caches) for a set of cues."""
+    sources = tuple(s.source if s is not None else None for s in (cues.head, cues.body, cues.gate, cues.anywhere))
+    return tuple(c.prefixes for c in cues.cues), sources, cues.start_prefixes
+
+
 def test_prefixes_are_cached_per_set_of_cues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPYLINT_CACHE_DIR", str(tmp_path))
     lexicon = _lexicon([{"cue": "read more", "tail": "any"}, {"cue": "related\\s*:", "tail": "any"}])
-    first = compile_cues((lexicon,))
+    first = compile_cues((lexicon,), use_cache=False)
+    assert _scanners(compile_cues((lexicon,))) == _scanners(first)  # computed, then stored
     written = list(tmp_path.glob("promo-*.marshal"))
     assert len(written) == 1
-    assert marshal.loads(written[0].read_bytes()) == [("read mor",), ("related", "related:")]
-    again = compile_cues((lexicon,))
-    assert [c.prefixes for c in again.cues] == [c.prefixes for c in first.cues]
+    stored = marshal.loads(written[0].read_bytes())
+    assert stored[0] == [("read mor",), ("related", "related:")]
+    assert first.gate is not None and stored[1:] == (first.gate.source, None)
+    assert _scanners(compile_cues((lexicon,))) == _scanners(first)  # read back
     written[0].write_bytes(b"not marshal")  # a damaged cache is rebuilt, never trusted
-    assert [c.prefixes for c in compile_cues((lexicon,)).cues] == [c.prefixes for c in first.cues]
-    assert marshal.loads(written[0].read_bytes()) == [("read mor",), ("related", "related:")]
-    written[0].write_bytes(marshal.dumps([["read mor"], 7]))  # well-formed but not prefixes: rebuilt too
-    assert [c.prefixes for c in compile_cues((lexicon,)).cues] == [c.prefixes for c in first.cues]
+    assert _scanners(compile_cues((lexicon,))) == _scanners(first)
+    assert marshal.loads(written[0].read_bytes()) == stored
+    for wrong in ([["read mor"], 7], (stored[0], 7, None), (stored[0][:1], stored[1], None)):
+        written[0].write_bytes(marshal.dumps(wrong))  # well-formed but not what is stored: rebuilt too
+        assert _scanners(compile_cues((lexicon,))) == _scanners(first)
+    capital = _lexicon([{"cue": "read more", "tail": "any", "case": "any"}, {"cue": "related\\s*:", "tail": "any"}])
+    assert _scanners(compile_cues((capital,))) != _scanners(first)  # the case is part of what the cache is keyed by
+    assert len(list(tmp_path.glob("promo-*.marshal"))) == 2
 
 
 # --- the command line --------------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ _LEAD_MARK = r"""[.!?…]["”’')\]]{0,2}|["”’)\]]|\n"""  # a sentence end
 _LEAD = rf"(?P<lead>^|{_LEAD_MARK})[ \t\u00a0]*{_JUNK}"
 _WORD_END = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
 _TRAILING_MARKS = " \t\u00a0:.;,-–—→»›>|…!*]"
+# A cue's pieces: an escape, a character class (to its end if unclosed), a space with an optional ? or *, a run
+# of anything else, or a lone backslash at the end.
+_CUE_PARTS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]?| [?*]?|[^\\\[ ]+|.", re.DOTALL)
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’]*")
 _SPACES = re.compile(r"\s+")
 # Words that stay lower case in Title Case, and words too common to show that a tail repeats the article.
@@ -77,7 +80,7 @@ _ALPHABET = string.ascii_lowercase + string.digits + " :-.'’/&@!?,;()[]|#"
 _PROBES = "é…«€ж"
 _PREFIX_DEPTH = 8
 _PREFIX_LIMIT = 48
-_CACHE_FORMAT = "promo-prefixes-2"
+_CACHE_FORMAT = "promo-prefixes-3"
 _CACHE_ENV = "COPYLINT_CACHE_DIR"
 
 
@@ -164,36 +167,8 @@ def _cue_regex(cue: str) -> str:
 
     An optional space (" ?" or " *") becomes an optional run.
     """
-    out: list[str] = []
-    in_class = escaped = False
-    for index, char in enumerate(cue):
-        if escaped:
-            out.append(char)
-            escaped = False
-        elif char == "\\":
-            out.append(char)
-            escaped = True
-        elif char == "[" and not in_class:
-            in_class = True
-            out.append(char)
-        elif char == "]" and in_class:
-            in_class = False
-            out.append(char)
-        elif char == " " and not in_class:
-            out.append(r"\s*" if cue[index + 1 : index + 2] in ("?", "*") else r"\s+")
-        elif char in "?*" and index > 0 and cue[index - 1] == " " and not in_class and not _escaped_at(cue, index - 1):
-            continue  # folded into the optional run above
-        else:
-            out.append(char)
+    out = [(r"\s*" if len(part) == 2 else r"\s+") if part[0] == " " else part for part in _CUE_PARTS.findall(cue)]
     return f"(?:{''.join(out)}){_WORD_END}"
-
-
-def _escaped_at(text: str, index: int) -> bool:
-    """True if the character at ``index`` is preceded by an odd number of backslashes."""
-    count = 0
-    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
 
 
 def cue_prefixes(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
@@ -239,37 +214,44 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("copylint", appauthor=False))
 
 
-def _cache_path(sources: Sequence[str]) -> Path:
+def _cache_path(facts: Sequence[tuple[str, str, bool]]) -> Path:
     # Two checksums of the cues, not sha256: importing hashlib costs a cold start more than the whole lookup.
-    data = repr((_CACHE_FORMAT, tuple(sources))).encode("utf-8")
+    data = repr((_CACHE_FORMAT, tuple(facts))).encode("utf-8")
     digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data) & 0xFFFFFFFF:08x}"
     return _cache_dir() / f"promo-{digest}.marshal"
 
 
-def _read_cache(path: Path, count: int) -> list[tuple[str, ...] | None] | None:
+Stored = tuple[list[tuple[str, ...] | None], str | None, str | None]
+"""What is cached for a set of cues: each cue's prefixes, then the start cues' and the self-contained cues'
+pre-filter literals (see _prefilter)."""
+
+
+def _read_cache(path: Path, count: int) -> Stored | None:
     # marshal, not json: importing json costs a cold start ~3 ms
     try:
         loaded = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(loaded, list) or len(loaded) != count:
+    if not (isinstance(loaded, tuple) and len(loaded) == 3 and isinstance(loaded[0], list) and len(loaded[0]) == count):
         return None
-    result: list[tuple[str, ...] | None] = []
-    for item in loaded:
+    if not all(literal is None or isinstance(literal, str) for literal in loaded[1:]):
+        return None
+    prefixes: list[tuple[str, ...] | None] = []
+    for item in loaded[0]:
         if item is None:
-            result.append(None)
+            prefixes.append(None)
         elif isinstance(item, tuple) and item and all(isinstance(p, str) and p for p in item):
-            result.append(item)
+            prefixes.append(item)
         else:
             return None
-    return result
+    return prefixes, loaded[1], loaded[2]
 
 
-def _write_cache(path: Path, prefixes: list[tuple[str, ...] | None]) -> None:
+def _write_cache(path: Path, stored: Stored) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch = path.with_suffix(f".{os.getpid()}.tmp")
-        scratch.write_bytes(marshal.dumps(prefixes))
+        scratch.write_bytes(marshal.dumps(stored))
         os.replace(scratch, path)
     except OSError:
         pass  # a read-only cache only costs the next start the same work again
@@ -371,7 +353,8 @@ def _prefilter(cues: Sequence[Cue]) -> str | None:
 
 
 def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> CueSet:
-    """All entries of the rule's lexicons, validated, with literal pre-filters (cached per set of cues)."""
+    """All entries of the rule's lexicons, validated, with literal pre-filters (cached per set of cues: each cue's
+    pattern, case and placement)."""
     owned: list[tuple[Lexicon, Cue]] = []
     for lexicon in lexicons:
         entries = lexicon.entries
@@ -380,28 +363,29 @@ def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> Cu
         owned.extend((lexicon, parse_cue(lexicon, entry)) for entry in entries)
     if not owned:
         return CueSet(())
-    sources = [cue.pattern.source for _, cue in owned]
-    path = _cache_path(sources) if use_cache else None
-    cached = _read_cache(path, len(owned)) if path is not None else None
-    if cached is None:  # first run with these cues: check every pattern, then work out its literal prefixes
-        cached = [cue_prefixes(_compile_checked(lexicon, cue)) for lexicon, cue in owned]
-        if path is not None:
-            _write_cache(path, cached)
+    path = _cache_path([(c.pattern.source, c.case.value, c.anywhere) for _, c in owned]) if use_cache else None
+    stored = _read_cache(path, len(owned)) if path is not None else None
+    # the first run with these cues checks every pattern, then works out its literal prefixes
+    prefixes = stored[0] if stored is not None else [cue_prefixes(_compile_checked(lexicon, cue)) for lexicon, cue in owned]
     cues = tuple(
-        Cue(c.source, c.pattern, c.tail, c.case, c.max_words, c.novel, c.anywhere, c.example, prefixes)
-        for (_, c), prefixes in zip(owned, cached, strict=True)
+        Cue(c.source, c.pattern, c.tail, c.case, c.max_words, c.novel, c.anywhere, c.example, found)
+        for (_, c), found in zip(owned, prefixes, strict=True)
     )
     start_cues = tuple(c for c in cues if not c.anywhere)
     anywhere_cues = tuple(c for c in cues if c.anywhere)
+    if stored is not None:
+        start_literal, anywhere_literal = stored[1], stored[2]
+    else:
+        start_literal, anywhere_literal = _prefilter(start_cues), _prefilter(anywhere_cues)
+        if path is not None:
+            _write_cache(path, (prefixes, start_literal, anywhere_literal))
     head = body = gate = anywhere = None
-    literal = _prefilter(start_cues)
-    if literal is not None:
-        head = _LazyRe(rf"[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
-        body = _LazyRe(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}(?P<cue>{literal})")
-        gate = _LazyRe(literal)
-    literal = _prefilter(anywhere_cues)
-    if literal is not None:
-        anywhere = _LazyRe(literal)
+    if start_literal is not None:
+        head = _LazyRe(rf"[ \t\u00a0]*{_JUNK}(?P<cue>{start_literal})")
+        body = _LazyRe(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}(?P<cue>{start_literal})")
+        gate = _LazyRe(start_literal)
+    if anywhere_literal is not None:
+        anywhere = _LazyRe(anywhere_literal)
     unlisted = [c.pattern.source for c in start_cues if c.prefixes is None]
     slow = LazyPattern(f"{_LEAD}(?P<cue>{'|'.join(unlisted)})") if unlisted else None
     return CueSet(
