@@ -32,7 +32,7 @@ _FORMAT = 1  # bump when the layout of a file changes
 _LIMIT = 512  # patterns kept (``re`` itself keeps 512)
 _MAX_CODE = 250_000  # and at most this many code words in all (~1 MB), so that reading the file stays cheap
 _LIMIT_CODE = 2048  # dataclass methods kept (about six a class)
-_IDLE_SAVES = 3  # an entry not in use when this many saves in a row looked is dropped (a one-off pattern)
+_IDLE_SAVES = 3  # an entry not in use at this many writes in a row is dropped (a one-off pattern)
 _FORGET = 24 * 3600  # seconds after which a shape seen in several orders is tried again
 _SKIP_FLAGS = re.DEBUG | re.LOCALE  # DEBUG prints while compiling; LOCALE depends on the locale at run time
 
@@ -103,7 +103,7 @@ class RegexCache:
     """The compiled patterns of one Python build, in ``folder``: seeds ``re`` and records what it compiled.
 
     ``note_in_use`` (called while the rules are alive) tells which stored patterns the run used; one that is
-    not in use for a few saves in a row (a pattern compiled once, such as while a cache was built) is dropped.
+    not in use for a few writes in a row (a pattern compiled once, such as while a cache was built) is dropped.
     A pattern built from an unordered collection may come out in another order in each process: a new pattern
     with the same characters as a stored one that is not in use replaces it, and after three orders that shape
     is no longer stored (for a day), so that it does not rewrite the file on every run.
@@ -149,7 +149,8 @@ class RegexCache:
     def save(self) -> int:
         """Store the patterns ``re`` compiled that were not seeded, with the seeded ones; the number added.
 
-        Nothing is written unless a pattern was added or dropped.
+        Nothing is written unless a pattern was added (or replaced by another order of it): a write that only
+        dropped idle ones would age the rest, so that patterns compiled and dropped in turn rewrote it every run.
         """
         cache = _re_cache()
         if cache is None:
@@ -189,7 +190,7 @@ class RegexCache:
                 break
             if idle < _IDLE_SAVES:
                 kept.append((entry, idle))
-        if not changed and len(kept) == len(self.entries):
+        if not changed:  # entries that went idle are dropped with the next change, never on their own
             return 0
         orders = sorted((shape, count, when) for shape, (count, when) in self.orders.items())
         return added if _write(self.path, (self.build, kept, orders)) else 0
