@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -161,8 +162,8 @@ def _by_rule(findings: list[Finding], prefix: str) -> list[Finding]:
     return [f for f in findings if f.rule.startswith(prefix)]
 
 
-AN_PLAN = Phrase("an plan", "EN_A_VS_AN", ("a plan",), message="Use 'a' instead of 'an'.")
-STORY = "Library plan approved\n\nThe council in Oakfield approved an plan for a new library on Tuesday.\n"
+A_IDEA = Phrase("a idea", "EN_A_VS_AN", ("an idea",), message="Use 'an' instead of 'a'.")
+STORY = "Library plan approved\n\nThe council in Oakfield approved a idea for a new library on Tuesday.\n"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -174,17 +175,17 @@ def _lt(url: str, **settings: Any) -> dict[str, Any]:
 
 
 def test_languagetool_match_becomes_finding_with_unsafe_fix(lt_server: FakeLanguageTool) -> None:
-    lt_server.phrases = [AN_PLAN]
+    lt_server.phrases = [A_IDEA]
     findings, backends = lint_backends(STORY, **_lt(lt_server.url))
     [finding] = _by_rule(findings, "grammar/lt-")
-    start = STORY.index("an plan")
+    start = STORY.index("a idea")
     assert finding.rule == "grammar/lt-EN_A_VS_AN"
     assert finding.category == "grammar"
-    assert finding.span == Span(start, start + len("an plan"))
-    assert finding.message == "Use 'a' instead of 'an'."
+    assert finding.span == Span(start, start + len("a idea"))
+    assert finding.message == "Use 'an' instead of 'a'."
     assert finding.severity is Severity.WARNING
     assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
-    assert finding.replacements == ("a plan",)
+    assert finding.replacements == ("an idea",)
     assert backends.warnings == []
     [sent] = lt_server.checks
     assert sent["text"] == STORY.rstrip("\n")  # the whole article in one request
@@ -193,19 +194,19 @@ def test_languagetool_match_becomes_finding_with_unsafe_fix(lt_server: FakeLangu
 
 
 def test_languagetool_offsets_after_emoji_are_code_points(lt_server: FakeLanguageTool) -> None:
-    lt_server.phrases = [AN_PLAN]
-    text = "Library plan approved \U0001f389\n\nCheers \U0001f44f\U0001f44f as the council approved an plan.\n"
+    lt_server.phrases = [A_IDEA]
+    text = "Library plan approved \U0001f389\n\nCheers \U0001f44f\U0001f44f as the council approved a idea.\n"
     findings, _ = lint_backends(text, **_lt(lt_server.url))
     [finding] = _by_rule(findings, "grammar/lt-")
-    assert text[finding.span.start : finding.span.end] == "an plan"
+    assert text[finding.span.start : finding.span.end] == "a idea"
 
 
 def test_languagetool_several_replacements_are_suggestions_only(lt_server: FakeLanguageTool) -> None:
-    lt_server.phrases = [Phrase("an plan", "EN_A_VS_AN", ("a plan", "the plan"))]
+    lt_server.phrases = [Phrase("a idea", "EN_A_VS_AN", ("an idea", "the idea"))]
     findings, _ = lint_backends(STORY, **_lt(lt_server.url))
     [finding] = _by_rule(findings, "grammar/lt-")
     assert finding.fix is None
-    assert finding.suggestions == ("a plan", "the plan")
+    assert finding.suggestions == ("an idea", "the idea")
 
 
 def test_languagetool_spelling_dropped_unless_asked_and_style_is_info(lt_server: FakeLanguageTool) -> None:
@@ -229,7 +230,7 @@ def test_languagetool_gives_way_to_copylints_own_finding(lt_server: FakeLanguage
 
 
 def test_nothing_is_sent_unless_configured(lt_server: FakeLanguageTool) -> None:
-    lt_server.phrases = [AN_PLAN]
+    lt_server.phrases = [A_IDEA]
     findings, _ = lint_backends(STORY)
     assert _by_rule(findings, "grammar/") == []
     findings, _ = lint_backends(STORY, request=BackendRequest(no_languagetool=True), **_lt(lt_server.url))
@@ -240,7 +241,7 @@ def test_nothing_is_sent_unless_configured(lt_server: FakeLanguageTool) -> None:
 
 def test_languagetool_rule_selectors_become_server_parameters(lt_server: FakeLanguageTool) -> None:
     other = Phrase("a new library", "NEW_LIBRARY", ("the new library",))
-    lt_server.phrases = [AN_PLAN, other]
+    lt_server.phrases = [A_IDEA, other]
     findings, _ = lint_backends(STORY, ignore=("grammar/lt-EN_A_VS_AN",), **_lt(lt_server.url))
     assert [f.rule for f in _by_rule(findings, "grammar/lt-")] == ["grammar/lt-NEW_LIBRARY"]
     assert "EN_A_VS_AN" in lt_server.checks[-1]["disabledRules"].split(",")
@@ -268,7 +269,7 @@ def test_server_that_is_down_warns_once_and_the_run_goes_on(lt_server: FakeLangu
 
 
 def test_slow_server_times_out_with_a_warning(lt_server: FakeLanguageTool) -> None:
-    lt_server.phrases = [AN_PLAN]
+    lt_server.phrases = [A_IDEA]
     lt_server.delay = 1.5
     started = time.perf_counter()
     findings, backends = lint_backends(STORY, **_lt(lt_server.url, timeout=0.3))
@@ -288,19 +289,19 @@ def test_broken_server_answer_is_a_one_line_warning(lt_server: FakeLanguageTool)
 
 
 def test_cli_languagetool_flag_end_to_end(lt_server: FakeLanguageTool, tmp_path: Path) -> None:
-    lt_server.phrases = [AN_PLAN]
+    lt_server.phrases = [A_IDEA]
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
     result = run_cli(["check", "--languagetool", lt_server.url + "/v2/", "--select", "names", str(story)])
-    assert f"{story}:3:34: warning [grammar/lt-EN_A_VS_AN] Use 'a' instead of 'an'." in result.out
+    assert f"{story}:3:34: warning [grammar/lt-EN_A_VS_AN] Use 'an' instead of 'a'." in result.out
     assert result.code == 1
     fixed = run_cli(["check", "--languagetool", lt_server.url, "--fix", "--unsafe-fixes", str(story)])
     assert fixed.code in (0, 1)
-    assert "approved a plan for" in story.read_text(encoding="utf-8")
+    assert "approved an idea for" in story.read_text(encoding="utf-8")
 
 
 def test_config_file_points_at_the_server(lt_server: FakeLanguageTool, tmp_path: Path) -> None:
-    lt_server.phrases = [AN_PLAN]
+    lt_server.phrases = [A_IDEA]
     (tmp_path / "copylint.toml").write_text(
         f'[languagetool]\nurl = "{lt_server.url}"\nlanguage = "en-GB"\ndisabled_rules = ["SOME_RULE"]\n', encoding="utf-8"
     )
@@ -365,7 +366,7 @@ def _harper(findings: list[Finding]) -> list[tuple[str, str, tuple[str, ...], bo
 @pytest.mark.parametrize(
     ("text", "flagged", "rule", "replacement"),
     [
-        ("The council approved an plan for the library.", "an", "grammar/harper-miscellaneous", "a"),
+        ("The council approved a idea for the library.", "a", "grammar/harper-miscellaneous", "an"),
         ("The firm could of closed the plant in Dunmere.", "could of", "grammar/harper-word-choice", "could have"),
         ("The car was parked along side the road.", "along side", "grammar/harper-word-choice", "alongside"),
         ("The minister eluded to new taxes.", "eluded to", "grammar/harper-malapropism", "alluded to"),
@@ -377,7 +378,9 @@ def test_harper_flags_with_exact_span_and_unsafe_fix(
 ) -> None:
     document = f"Council news\n\n{text}\n"
     [finding] = [f for f in harper_run(document) if f.rule.startswith("grammar/harper-")]
-    start = document.index(flagged)
+    word = re.search(rf"\b{re.escape(flagged)}\b", document)
+    assert word is not None
+    start = word.start()
     assert finding.rule == rule
     assert finding.span == Span(start, start + len(flagged))
     assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
@@ -411,7 +414,7 @@ def test_harper_gives_way_to_doubled_word(harper_run: Callable[..., list[Finding
 
 
 def test_harper_not_in_default_rule_set_and_opt_in_by_selection() -> None:
-    text = "Council news\n\nThe council approved an plan for the library.\n"
+    text = "Council news\n\nThe council approved a idea for the library.\n"
     findings, _ = lint_backends(text)
     assert _by_rule(findings, "grammar/harper-") == []
     findings, _ = lint_backends(text, select=["grammar"])
@@ -423,7 +426,7 @@ def test_harper_not_in_default_rule_set_and_opt_in_by_selection() -> None:
 
 
 def test_harper_kinds_are_selectable(harper_run: Callable[..., list[Finding]]) -> None:
-    text = "Council news\n\nThe council approved an plan, and the firm could of paid.\n"
+    text = "Council news\n\nThe council approved a idea, and the firm could of paid.\n"
     assert {f.rule for f in harper_run(text, select=["grammar/harper-word-choice"])} == {"grammar/harper-word-choice"}
     assert "grammar/harper-word-choice" not in {f.rule for f in harper_run(text, ignore=("grammar/harper-word-choice",))}
     # A kind that is off by default runs when selected by id.
@@ -438,7 +441,7 @@ def test_harper_options_switch_rules(harper_run: Callable[..., list[Finding]]) -
     # OxfordComma is a style lint: its kind, off by default, is selected too.
     findings = harper_run(text, select=["grammar/harper-style"], harper={"enabled_rules": ["OxfordComma"]})
     assert [f.message.rsplit("(Harper: ", 1)[1] for f in findings if "harper" in f.rule] == ["OxfordComma)"]
-    text = "Council news\n\nThe council approved an plan for the library.\n"
+    text = "Council news\n\nThe council approved a idea for the library.\n"
     assert _harper(harper_run(text, harper={"disabled_rules": ["AnA"]})) == []
 
 
@@ -463,7 +466,7 @@ def test_unknown_harper_rule_id_is_an_error() -> None:
 
 def test_harper_config_file_and_cli_flag(tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
-    story.write_text("Council news\n\nThe council approved an plan for the library.\n", encoding="utf-8")
+    story.write_text("Council news\n\nThe council approved a idea for the library.\n", encoding="utf-8")
     result = run_cli(["check", "--harper", str(story)])
     assert f"{story}:3:22: warning [grammar/harper-miscellaneous] Incorrect indefinite article. (Harper: AnA)" in result.out
     (tmp_path / "copylint.toml").write_text('harper = { dialect = "british" }\nignore = ["grammar/harper-style"]\n')

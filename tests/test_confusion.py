@@ -223,6 +223,26 @@ def test_written_thresholds_rate_each_direction_of_a_set() -> None:
     assert dict(lexicon.alternatives["lintel"]) == {"lentil": 50.0, "lental": 50.0}
 
 
+def test_written_limits_which_members_are_flagged() -> None:
+    lexicon = parse_lexicons(
+        [
+            _lexicon(
+                'kind = "lexicon"\nrule = "confusion/real-word"\n[entries]\n'
+                'sets = [{ words = ["lintel", "lentil"], written = ["lintel"] }]\n'
+            )
+        ]
+    )
+    assert dict(lexicon.alternatives["lintel"]) == {"lentil": None}
+    assert "lentil" not in lexicon.alternatives
+
+
+def test_an_before_a_consonant_is_a_slip_for_a_and_a_before_a_vowel_is_left_to_grammar() -> None:
+    assert findings("Library news\n\nThe council approved an plan for a new library.") == [("an", "a", "warning")]
+    assert findings("Library news\n\nFarmers lost cattle an sheep in the floods.") == [("an", "and", "warning")]
+    assert findings("Library news\n\nThe council approved a idea for a new library.") == []
+    assert findings("Library news\n\nShe was an 18-year-old student when she won an award.") == []
+
+
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
@@ -233,6 +253,8 @@ def test_written_thresholds_rate_each_direction_of_a_set() -> None:
         ('sets = [{ words = ["bale", "able"], written_thresholds = { bale = 0.5 } }]', "at least 1"),
         ('sets = [{ words = ["bale", "able"], written_thresholds = { table = 5 } }]', "not in the set"),
         ('sets = [{ words = ["bale", "able"], written_thresholds = 5 }]', "member word = threshold"),
+        ('sets = [{ words = ["bale", "able"], written = ["table"] }]', "one or more words of the set"),
+        ('sets = [{ words = ["bale", "able"], written = [] }]', "one or more words of the set"),
         ('colour = ["x"]', "unknown entries key"),
         ('[[entries.cues]]\nwritten = "its"\nintended = "its"\nnext = ["own"]', "corrects a word to itself"),
         ('[[entries.cues]]\nwritten = "sad"\nintended = "said"', "needs a list of next words"),

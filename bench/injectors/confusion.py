@@ -41,9 +41,11 @@ def listed_alternatives() -> dict[str, list[str]]:
         entries = tomllib.loads(path.read_text(encoding="utf-8")).get("entries", {})
         for item in entries.get("sets", []):
             members = item["words"] if isinstance(item, dict) else item
+            # A slip can only be injected as a member the rule flags when written (all, unless `written` says).
+            flagged = item.get("written", members) if isinstance(item, dict) else members
             for word in members:
-                partners.setdefault(word, []).extend(w for w in members if w != word and w not in partners[word])
-    return {w: p for w, p in partners.items() if "'" not in w}
+                partners.setdefault(word, []).extend(w for w in flagged if w != word and w not in partners[word])
+    return {w: p for w, p in partners.items() if "'" not in w and p}
 
 
 def _edits(word: str) -> set[str]:

@@ -117,6 +117,7 @@ _NOT_A_WORD: WordClass = (0, None, "", -1, -1)
 Decision = tuple[tuple[float, str, float], ...]
 _NO_DECISION: Decision = ()
 _SENTENCE_ENDS = frozenset(".!?;:")
+_FIGURE_SIGNS = frozenset("$£€¥#")
 
 
 def _gain(values: tuple[float, ...]) -> float:
@@ -346,11 +347,15 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
         for item in sets:
             members, threshold = item, None
             written_thresholds: dict[str, float] = {}
+            flagged: set[str] | None = None  # the members flagged when written (None: all of them)
             if isinstance(item, dict):
-                if set(item) - {"words", "threshold", "written_thresholds"} or "words" not in item:
+                if set(item) - {"words", "threshold", "written_thresholds", "written"} or "words" not in item:
                     raise lexicon.error(
-                        "a confusion set table needs 'words' and may give 'threshold' and 'written_thresholds'", "words"
+                        "a confusion set table needs 'words' and may give 'threshold', 'written_thresholds' and 'written'",
+                        "words",
                     )
+                if "written" in item:
+                    flagged = {w.lower() for w in _strings(lexicon, item["written"], "written")}
                 members, threshold = item["words"], item.get("threshold")
                 if threshold is not None:
                     threshold = _threshold(lexicon, threshold, "threshold")
@@ -363,12 +368,16 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
             words = [w.lower() for w in _strings(lexicon, members, "sets entry")]
             if set(written_thresholds) - set(words):
                 raise lexicon.error("written_thresholds names a word that is not in the set", "written_thresholds")
+            if flagged is not None and (not flagged or flagged - set(words)):
+                raise lexicon.error("written must name one or more words of the set", "written")
             if len(words) < 2 or len(set(words)) != len(words):
                 needle = str(members[0]) if members else "sets"
                 raise lexicon.error(f"confusion set {members!r} needs two or more different words", needle)
             for word in words:
                 if not all(part.isalpha() for part in word.split("'")):
                     raise lexicon.error(f"{word!r} in a confusion set is not a single word", word)
+                if flagged is not None and word not in flagged:
+                    continue  # only ever a candidate for the others
                 bucket = alternatives.setdefault(word, {})
                 for other in words:
                     if other != word:
@@ -811,7 +820,9 @@ def _weigh(
     without that model. ``extra`` is added to every threshold (in headlines).
     """
     trigrams = state.trigrams
-    if trigrams is None:
+    if trigrams is None or _next_to_number(tokens, i):
+        # Without the window model, or beside a figure it cannot read ('an 18-year-old', 'in 2006'), the
+        # word pairs decide alone.
         extra += LOG_PAIRS_ONLY_FACTOR
         return [(gain - threshold - extra, word) for gain, word, threshold in favoured if gain > threshold + extra]
     left, right = _window(tokens, i)
@@ -824,6 +835,15 @@ def _weigh(
         if margin > 0.0:
             winners.append((margin, word))
     return winners
+
+
+def _next_to_number(tokens: Sequence[Token], i: int) -> bool:
+    """True if a number (or a sign that starts one: '$11bn') is right before or after token ``i``."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    before = tokens[i - 1] if i > 0 else None
+    return (after is not None and (after.kind is TokenKind.NUMBER or after.text in _FIGURE_SIGNS)) or (
+        before is not None and before.kind is TokenKind.NUMBER
+    )
 
 
 def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
