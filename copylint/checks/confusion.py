@@ -476,7 +476,7 @@ class RealWordConfusion(BaseRule):
     summary = "A real word where context says another was meant (form/from, sad/said, than/then)"
     default_options = MappingProxyType(
         {
-            "threshold": 33.0,
+            "threshold": 90.0,
             "edit_threshold": 3000.0,
             "threshold_factor": 1.0,
             "edit_candidates": True,
@@ -495,7 +495,7 @@ class RealWordConfusion(BaseRule):
             "is flagged only when the blend of both gains says the alternative is much more likely there.\n"
             "Cues in the same lexicons settle what the models blur: contractions (its/it's), attributions\n"
             "(',” sad the mayor') and grammar ('rather then', 'could of been', 'named be', 'cordoned of').\n"
-            "Options: `threshold` (default 33) is how many times more likely a listed alternative must be, for\n"
+            "Options: `threshold` (default 90) is how many times more likely a listed alternative must be, for\n"
             "sets that do not carry their own `threshold` in the lexicon (function-word sets such as if/of carry\n"
             "higher ones); `edit_threshold` (default 3000) the same for an unlisted word one edit away, which is\n"
             "only tried where the written word is not attested next to its neighbours; `threshold_factor`\n"
