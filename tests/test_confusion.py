@@ -340,7 +340,7 @@ def test_window_stage_leaves_sound_function_words_alone(text: str) -> None:
     assert findings(text) == []
 
 
-def test_window_skips_numbers_and_commas_and_stops_at_the_sentence() -> None:
+def test_window_reads_figures_skips_commas_and_stops_at_the_sentence() -> None:
     from copylint.checks.confusion import _window
     from copylint.trigrams import BOUNDARY
 
@@ -349,9 +349,33 @@ def test_window_skips_numbers_and_commas_and_stops_at_the_sentence() -> None:
     at = [t.text for t in tokens].index("rose")
     assert _window(tokens, at) == (["the", "river"], ["in", "the"])
     first = [t.text for t in tokens].index("In")
-    assert _window(tokens, first) == ([BOUNDARY], ["the", "river"])
+    assert _window(tokens, first) == ([BOUNDARY], ["two", "the"])
     last = [t.text for t in tokens].index("town")
     assert _window(tokens, last) == (["in", "the"], [BOUNDARY])
+
+
+@pytest.mark.parametrize(
+    ("figure", "spoken"),
+    [
+        ("18-year-old", "eighteen"),
+        ("8Mbps", "eight"),
+        ("11th", "eleven"),
+        ("21", "twenty"),
+        ("1998", "nineteen"),
+        ("2006", "two"),
+        ("800", "eight"),
+        ("11,000", "eleven"),
+        ("1500", "fifteen"),
+    ],
+)
+def test_a_figure_counts_in_the_window_as_its_first_word_read_aloud(figure: str, spoken: str) -> None:
+    from copylint.checks.confusion import spoken_start
+
+    assert spoken_start(figure) == spoken
+
+
+def test_slip_before_a_figure_is_caught() -> None:
+    assert findings("Storm hits Dunmore\n\nThe strike runs form 6 to 9 January.") == [("form", "from", "warning")]
 
 
 def test_trigram_window_score_prefers_the_likely_word() -> None:

@@ -117,7 +117,6 @@ _NOT_A_WORD: WordClass = (0, None, "", -1, -1)
 Decision = tuple[tuple[float, str, float], ...]
 _NO_DECISION: Decision = ()
 _SENTENCE_ENDS = frozenset(".!?;:")
-_FIGURE_SIGNS = frozenset("$£€¥#")
 
 
 def _gain(values: tuple[float, ...]) -> float:
@@ -820,9 +819,7 @@ def _weigh(
     without that model. ``extra`` is added to every threshold (in headlines).
     """
     trigrams = state.trigrams
-    if trigrams is None or _next_to_number(tokens, i):
-        # Without the window model, or beside a figure it cannot read ('an 18-year-old', 'in 2006'), the
-        # word pairs decide alone.
+    if trigrams is None:
         extra += LOG_PAIRS_ONLY_FACTOR
         return [(gain - threshold - extra, word) for gain, word, threshold in favoured if gain > threshold + extra]
     left, right = _window(tokens, i)
@@ -837,19 +834,36 @@ def _weigh(
     return winners
 
 
-def _next_to_number(tokens: Sequence[Token], i: int) -> bool:
-    """True if a number (or a sign that starts one: '$11bn') is right before or after token ``i``."""
-    after = tokens[i + 1] if i + 1 < len(tokens) else None
-    before = tokens[i - 1] if i > 0 else None
-    return (after is not None and (after.kind is TokenKind.NUMBER or after.text in _FIGURE_SIGNS)) or (
-        before is not None and before.kind is TokenKind.NUMBER
-    )
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen"
+).split()
+_TENS = "zero ten twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def spoken_start(number: str) -> str:
+    """The first word of a figure read aloud ('18-year-old' -> 'eighteen', '1998' -> 'nineteen', '2006' ->
+    'two'), which decides 'a' or 'an' before it; the trigram model was built from text with figures spelled out."""
+    digits = number[: len(number) - len(number.lstrip("0123456789"))]
+    if not digits:
+        return "number"
+    value = int(digits)
+    if value < 20:
+        return _ONES[value]
+    if value < 100:
+        return _TENS[value // 10]
+    if value < 1000 or (value < 10000 and value % 1000 < 100):
+        return _ONES[int(digits[0])]  # 'four hundred', 'two thousand (and six)'
+    if value < 10000:
+        return spoken_start(digits[:2])  # a year: 'nineteen ninety-eight'
+    return _ONES[int(digits[0])]
 
 
 def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
     """Up to two lower-case words either side of token ``i`` in its sentence, nearest last on the left and
-    first on the right, with ``BOUNDARY`` where the sentence (or block) ends. Numbers, commas and quotes
-    are passed over, as the model was built from text without them."""
+    first on the right, with ``BOUNDARY`` where the sentence (or block) ends. Commas, quotes and other marks
+    are passed over, as the model was built from text without them; a figure counts as its first word read
+    aloud."""
     left: list[str] = []
     k = i - 1
     while len(left) < 2:
@@ -858,6 +872,8 @@ def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
             break
         if tokens[k].kind is TokenKind.WORD:
             left.append(tokens[k].text.lower().translate(_APOSTROPHES))
+        elif tokens[k].kind is TokenKind.NUMBER:
+            left.append(spoken_start(tokens[k].text))
         k -= 1
     left.reverse()
     right: list[str] = []
@@ -868,6 +884,8 @@ def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
             break
         if tokens[k].kind is TokenKind.WORD:
             right.append(tokens[k].text.lower().translate(_APOSTROPHES))
+        elif tokens[k].kind is TokenKind.NUMBER:
+            right.append(spoken_start(tokens[k].text))
         k += 1
     return left, right
 
