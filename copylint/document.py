@@ -71,7 +71,7 @@ _first_character = itemgetter(0)
 # A sentence ends at . ! ? (or an ellipsis), optional closing quotes/brackets, then space and (checked
 # in code) a capital or digit, possibly after an opening quote. Opening with a single character class lets
 # the re module skip to the next stop at C speed ("[.!?…]+" would be tried at every position).
-_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"”’')\]]*\s+(?=[\"“‘(\[]?(\w))")
+_SENTENCE_END = re.compile(r"([.!?…][.!?…]*[\"”’')\]]*)\s+(?=[\"“‘(\[]?(\w))")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -155,21 +155,14 @@ class Block:
         self.role = role
         self.index = index
         self.text = document_text[span.start : span.end]
+        # plain attributes, not properties: rules read them for every number and name
+        self.start = span.start  # offset of the block's first code point in the document text
+        self.is_headline = role == "headline"  # the article's headline
         self._tokens: tuple[Token, ...] | None = None
         self._sentences: tuple[Span, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Block({self.role!r}, {self.span.start}..{self.span.end}, {self.text[:30]!r})"
-
-    @property
-    def start(self) -> int:
-        """Offset of the block's first code point in the document text."""
-        return self.span.start
-
-    @property
-    def is_headline(self) -> bool:
-        """True for the article's headline."""
-        return self.role == "headline"
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -234,19 +227,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     backwards = ""
     for m in _SENTENCE_END.finditer(text):
-        following = m.group(1)
+        following = m.group(2)
         if not (following.isupper() or following.isdigit()):
             continue
-        if m.group()[0] == ".":
+        stop = m.start()
+        if text[stop] == ".":
             # the word before the stop ends there: an abbreviation or an initial does not end a sentence
             if not backwards:
                 backwards = text[::-1]
-            word = _word_before(text, backwards, m.start()).rstrip(".")
+            word = _word_before(text, backwards, stop).rstrip(".")
             last = word.rsplit(".", 1)[-1]
             if last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isupper()):
                 continue
-        end = m.start() + len(m.group().rstrip())
-        bounds.append((start, end))
+        bounds.append((start, m.end(1)))  # the stop and any closing quotes or brackets, not the space
         start = m.end()
     if start < len(text):
         bounds.append((start, len(text.rstrip())))

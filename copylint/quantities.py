@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import compress, count, repeat
 from typing import TYPE_CHECKING, Any
 
 from copylint.document import Token, TokenKind
@@ -154,12 +156,20 @@ _CHANGE_VERBS = frozenset(
     boosted trimmed slashed lifted moved moving climbing slid""".split()
 )
 _CHANGE_AFTER = frozenset("more others additional extra further other per each apiece".split())
+# The searched patterns open each alternative with a plain letter, so that the re module skips ahead at C speed
+# to where one may start; "x(?<!\w.)" is "\bx" (nothing of a word before the first letter).
 _COMPARATIVE = re.compile(
-    r"\b(?:compared (?:with|to)|versus|vs|year earlier|a year ago|last year|previous(?:ly)?|up from|down from|"
-    r"from \S+ to|brings? the|bringing the|initially|originally|at first|in total|in all|so far|to date|"
-    r"the previous|a further|more than doubled)\b"
+    r"c(?<!\w.)ompared (?:with|to)\b|v(?<!\w.)(?:ersus|s)\b|y(?<!\w.)ear earlier\b|a(?<!\w.)(?: year ago|t first| further)\b"
+    r"|l(?<!\w.)ast year\b|p(?<!\w.)revious(?:ly)?\b|u(?<!\w.)p from\b|d(?<!\w.)own from\b|f(?<!\w.)rom \S+ to\b"
+    r"|b(?<!\w.)ring(?:s? the|ing the)\b|i(?<!\w.)n(?:itially| total| all)\b|o(?<!\w.)riginally\b|s(?<!\w.)o far\b"
+    r"|t(?<!\w.)(?:o date|he previous)\b|m(?<!\w.)ore than doubled\b"
 )
-_CONTRAST = re.compile(r"^(?:But|Yet|However|Meanwhile|By contrast|In contrast)\b|\b(?:while|whereas|unlike|compared|however)\b")
+_COMPARATIVE_KEYS = (
+    "compared", "versus", "vs", "year", "first", "further", "previous", "from", "bring", "initially", "in total", "in all",
+    "originally", "so far", "to date", "doubled",
+)  # fmt: skip
+_CONTRAST_OPENING = re.compile(r"(?:But|Yet|However|Meanwhile|By contrast|In contrast)\b")  # matched at the start
+_CONTRAST_WORD = re.compile(r"w(?<!\w.)h(?:ile|ereas)\b|u(?<!\w.)nlike\b|c(?<!\w.)ompared\b|h(?<!\w.)owever\b")
 # Nouns of a move in a ranking or a score: "climbed seven places" is a change even with a noun.
 _MOVE_NOUNS = frozenset("place places spot spots position positions notch notches rung rungs".split())
 # Words after a share or a sum that compare it, not name what it is ("24% higher", "5% above").
@@ -195,15 +205,23 @@ _SOURCE_NOUNS = frozenset(
 _NOT_SOURCES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
 ) | _MONTHS
+# Years not inside a longer figure, and month and weekday names that start with a capital (in any case after
+# it: "MONDAY"); "1(?<![\d,.].)9" is "(?<![\d,.])19".
 _PERIOD = re.compile(
-    r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)|\b(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
-    re.IGNORECASE,
+    r"1(?<![\d,.].)9\d\d(?!\d|,\d)|2(?<![\d,.].)0\d\d(?!\d|,\d)|J(?<!\w.)(?i:anuary|une|uly)\b"
+    r"|F(?<!\w.)(?i:ebruary|riday)\b|M(?<!\w.)(?i:arch|ay|onday)\b|A(?<!\w.)(?i:pril|ugust)\b"
+    r"|S(?<!\w.)(?i:eptember|aturday|unday)\b|O(?<!\w.)(?i:ctober)\b|N(?<!\w.)(?i:ovember)\b|D(?<!\w.)(?i:ecember)\b"
+    r"|T(?<!\w.)(?i:uesday|hursday)\b|W(?<!\w.)(?i:ednesday)\b"
 )
-_PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]or)\s+(?:the\s+)?([A-Z][\w'’-]+)")
-_POSSESSIVE = re.compile(r"['’]s?$")
+_PLACE = re.compile(r"(?:I(?<!\w.)n|i(?<!\w.)n|A(?<!\w.)t|a(?<!\w.)t|F(?<!\w.)or|f(?<!\w.)or)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)")
 _SENTENCE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_TEXT = operator.itemgetter(0)  # of a token
+_NOT_NAMES = _NOT_SOURCES | _STOP
+# What the tokens of an age ("Okafor, 45,") look like in the text: blocks without it are not searched
+_AGE_HINT = re.compile(r",\s*\d\w{0,2}\s*[,.;)]")
+_APOSTROPHE_ENDS = ("'", "’", "'s", "’s")
+_KIND = operator.itemgetter(3)
 
 
 @dataclass(frozen=True)
@@ -293,9 +311,11 @@ def _is_figure(word: str) -> bool:
 
 def lemma(word: str) -> str:
     """A crude singular, enough to match "bodies"/"body" and "jobs"/"job" when no class is listed."""
+    if not word.endswith("s"):
+        return word  # most words: one test
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 3 and not word.endswith("ss"):
         return word[:-1]
     return word
 
@@ -349,6 +369,12 @@ class Extractor:
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, float | tuple[float, float]]]]] = {}
         for phrase, payload in phrases:
             self._phrases.setdefault(phrase[0], []).append((phrase, payload))
+        # first words that start only longer phrases ("a" of "a dozen"), with the second words that may follow
+        self._seconds = {
+            first: frozenset(p[1] for p, _ in options)
+            for first, options in self._phrases.items()
+            if all(len(p) > 1 for p, _ in options)
+        }
         self._memo_key = f"copylint.quantities@{id(self)}"
 
     def quantities(self, document: Document) -> list[Quantity]:
@@ -365,43 +391,44 @@ class Extractor:
 
     def _read(self, document: Document) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
         found: list[Quantity] = []
+        ages: list[Quantity] = []
         for block in document.blocks:
-            found.extend(self._block(block))
-        return tuple(found), tuple(self._ages(document))
+            tokens = block.tokens
+            lower = list(map(str.lower, map(_TEXT, tokens)))
+            found.extend(self._block(block, tokens, lower))
+            if _AGE_HINT.search(block.text):
+                ages.extend(self._ages(block, tokens, lower))
+        return tuple(found), tuple(ages)
 
-    def _block(self, block: Block) -> list[Quantity]:
-        tokens = block.tokens
-        lower = [t.text.lower() for t in tokens]
-        first_words = self.lexicon.first_words
+    def _block(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
         result: list[Quantity] = []
-        sentences: dict[Span, _SentenceFacts] = {}
-        i = 0
+        sentences: dict[int, _SentenceFacts] = {}  # by start
+        # where a number may start (a figure, or the first word of a number word): picked out in C
+        figure = TokenKind.NUMBER
+        figures = map(operator.is_, map(_KIND, tokens), repeat(figure))
+        starts = compress(count(), map(operator.or_, figures, map(self.lexicon.first_words.__contains__, lower)))
+        seconds = self._seconds
         n = len(tokens)
-        number_kind = TokenKind.NUMBER
-        while i < n:
-            token = tokens[i]
-            if token.kind is not number_kind and lower[i] not in first_words:
-                i += 1
+        after = 0
+        for i in starts:
+            if i < after:
                 continue
-            raw = self._number_at(tokens, lower, i)
+            if tokens[i][3] is figure:
+                raw = self._digits_at(tokens, lower, i)
+            else:
+                following = seconds.get(lower[i])
+                if following is not None and (i + 1 >= n or lower[i + 1] not in following):
+                    continue  # "a" not followed by "dozen", "few"...
+                raw = self._words_at(tokens, lower, i)
             if raw is None:
-                i += 1
                 continue
             quantity = self._describe(block, tokens, lower, raw, sentences)
             if quantity is not None:
                 result.append(quantity)
-            i = raw.last + 1
+            after = raw.last + 1
         return result
 
     # -- finding the number itself ------------------------------------------------------------------------
-
-    def _number_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
-        token = tokens[i]
-        if token.kind is TokenKind.NUMBER:
-            return self._digits_at(tokens, lower, i)
-        if token.kind is TokenKind.WORD and lower[i] in self.lexicon.first_words:
-            return self._words_at(tokens, lower, i)
-        return None
 
     def _adjacent(self, tokens: Sequence[Token], a: int, b: int) -> bool:
         return tokens[a].end == tokens[b].start
@@ -457,8 +484,8 @@ class Extractor:
         n = len(tokens)
         for phrase, (what, payload) in self._phrases.get(lower[i], ()):
             size = len(phrase)
-            if size > 1 and tuple(lower[i : i + size]) != phrase:
-                continue
+            if size > 1 and (i + 1 >= n or lower[i + 1] != phrase[1] or tuple(lower[i : i + size]) != phrase):
+                continue  # the second word first: "a" starts many phrases and most of its uses none
             last = i + size - 1
             if what == "vague":
                 assert isinstance(payload, tuple)
@@ -487,7 +514,7 @@ class Extractor:
     # -- reading its surroundings -------------------------------------------------------------------------
 
     def _describe(
-        self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, sentences: dict[Span, _SentenceFacts]
+        self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, sentences: dict[int, _SentenceFacts]
     ) -> Quantity | None:
         lex = self.lexicon
         n = len(tokens)
@@ -524,17 +551,9 @@ class Extractor:
             noun_class = lemma(noun)
         changing = self._changing(lower, q_start, last, raw.kind, noun != "" and not generic and noun not in _MOVE_NOUNS)
         sentence = self._sentence(block, tokens[first].start)
-        facts = sentences.get(sentence)
+        facts = sentences.get(sentence.start)
         if facts is None:
-            sentence_text = block.text[sentence.start - block.start : sentence.end - block.start]
-            facts = _SentenceFacts(
-                "" if block.is_headline else self._source(sentence_text),
-                _CONTRAST.search(sentence_text) is not None,
-                _names(sentence_text),
-                _places(sentence_text),
-                frozenset(p.lower() for p in _PERIOD.findall(sentence_text) if p[0].isdigit() or p[0].isupper()),
-            )
-            sentences[sentence] = facts
+            facts = sentences[sentence.start] = _facts(block, sentence)
         span = Span(tokens[first].start, tokens[last].end)
         return Quantity(
             span=span,
@@ -627,7 +646,8 @@ class Extractor:
         if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
             return True
         window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
-        return _COMPARATIVE.search(window) is not None
+        # a word every comparative phrase holds, looked for first: most windows have none
+        return any(map(window.__contains__, _COMPARATIVE_KEYS)) and _COMPARATIVE.search(window) is not None
 
     def _age(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int) -> Quantity | None:
         """A "45-year-old <Name>" age: counted noun is the person's surname."""
@@ -674,33 +694,32 @@ class Extractor:
             context=frozenset(),
         )
 
-    def _ages(self, document: Document) -> list[Quantity]:
+    def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
         found: list[Quantity] = []
-        for block in document.blocks:
-            if "," not in block.text:
+        n = len(tokens)
+        for comma in compress(count(), map(",".__eq__, lower)):  # the token after each comma
+            i = comma + 1
+            if i < 2 or i >= n - 1:
                 continue
-            tokens = block.tokens
-            n = len(tokens)
-            for i in range(2, n - 1):
-                token = tokens[i]
-                if token.kind is not TokenKind.NUMBER or tokens[i - 1].text != "," or len(token.text) > 3:
-                    continue
-                if not token.text.isdigit():
-                    continue
-                if tokens[i - 1].text != "," or tokens[i + 1].text not in (",", ".", ";", ")"):
-                    continue
-                name_token = tokens[i - 2]
-                if name_token.kind is not TokenKind.WORD or not name_token.text[0].isupper():
-                    continue
-                value = float(token.text)
-                if not 1 <= value <= 115:
-                    continue
-                if name_token.text.lower() in _MONTHS or name_token.text.lower() in _STOP:
-                    continue
-                # "definite" marks a full name (two capitalised words), which the rule needs once per person
-                full = i >= 3 and tokens[i - 3].kind is TokenKind.WORD and tokens[i - 3].text[0].isupper()
-                age = self._make_age(block, tokens, i, i, value, name_token.text.lower())
-                found.append(dataclasses.replace(age, definite=full))
+            token = tokens[i]
+            if token.kind is not TokenKind.NUMBER or len(token.text) > 3:
+                continue
+            if not token.text.isdigit():
+                continue
+            if lower[i + 1] not in (",", ".", ";", ")"):
+                continue
+            name_token = tokens[i - 2]
+            if name_token.kind is not TokenKind.WORD or not name_token.text[0].isupper():
+                continue
+            value = float(token.text)
+            if not 1 <= value <= 115:
+                continue
+            if name_token.text.lower() in _MONTHS or name_token.text.lower() in _STOP:
+                continue
+            # "definite" marks a full name (two capitalised words), which the rule needs once per person
+            full = i >= 3 and tokens[i - 3].kind is TokenKind.WORD and tokens[i - 3].text[0].isupper()
+            age = self._make_age(block, tokens, i, i, value, name_token.text.lower())
+            found.append(dataclasses.replace(age, definite=full))
         return found
 
     @staticmethod
@@ -813,54 +832,75 @@ class Extractor:
 
     @staticmethod
     def _context(lower: list[str], tokens: Sequence[Token], first: int, last: int, noun: str) -> frozenset[str]:
-        words = set()
-        for k in range(max(0, first - 8), min(len(tokens), last + 9)):
-            if first <= k <= last:
-                continue
-            word = lower[k]
-            if tokens[k].kind is TokenKind.WORD and len(word) > 2 and word not in _STOP and word != noun:
-                words.add(lemma(word))
-        return frozenset(words)
+        low, high = max(0, first - 8), last + 9
+        word_kind = TokenKind.WORD
+        near = zip(lower[low:first] + lower[last + 1 : high], (*tokens[low:first], *tokens[last + 1 : high]), strict=True)
+        # lemma() only for words ending in "s": the others are their own
+        return frozenset(
+            [
+                lemma(word) if word[-1] == "s" else word
+                for word, token in near
+                if token[3] is word_kind and len(word) > 2 and word not in _STOP and word != noun
+            ]
+        )
 
-    @staticmethod
-    def _source(sentence: str) -> str:
-        """Who the sentence attributes its figures to, normalised; "" if no one is named."""
-        words = _SENTENCE_WORDS.findall(sentence)
-        lowered = [w.lower() for w in words]
-        for k, word in enumerate(lowered):
-            if word not in _SAY:
-                continue
-            if word == "according":
-                if k + 1 < len(lowered) and lowered[k + 1] == "to":
-                    return _name_after(words, k + 2)
-                continue
-            before = _name_before(words, k)
-            if before:
-                return before
-            after = _name_after(words, k + 1)
-            if after:
-                return after
-        return ""
+
+def _facts(block: Block, sentence: Span) -> _SentenceFacts:
+    """What the numbers rules read once per sentence."""
+    text = block.text[sentence.start - block.start : sentence.end - block.start]
+    words = _SENTENCE_WORDS.findall(text)
+    lowered = list(map(str.lower, words))
+    return _SentenceFacts(
+        "" if block.is_headline or _SAY.isdisjoint(lowered) else _source(words, lowered),
+        _CONTRAST_OPENING.match(text) is not None or _CONTRAST_WORD.search(text) is not None,
+        _names(words, lowered),
+        _places(text),
+        frozenset(p.lower() for p in _PERIOD.findall(text)),
+    )
+
+
+def _source(words: list[str], lowered: list[str]) -> str:
+    """Who the sentence (its words, and in lower case) attributes its figures to, normalised; "" if no one is named."""
+    for k, word in enumerate(lowered):
+        if word not in _SAY:
+            continue
+        if word == "according":
+            if k + 1 < len(lowered) and lowered[k + 1] == "to":
+                return _name_after(words, k + 2)
+            continue
+        before = _name_before(words, k)
+        if before:
+            return before
+        after = _name_after(words, k + 1)
+        if after:
+            return after
+    return ""
 
 
 def _places(sentence: str) -> frozenset[str]:
     """Places the sentence is about ("in Arlow", "at the Besk depot"), less weekdays and months."""
     names = set()
     for match in _PLACE.finditer(sentence):
-        name = _POSSESSIVE.sub("", match.group(1).lower())
+        name = _without_possessive(match.group(1).lower())
         if name not in _NOT_SOURCES and len(name) > 1:
             names.add(name)
     return frozenset(names)
 
 
-def _names(sentence: str) -> frozenset[str]:
-    """Capitalised words after the first word of a sentence, less weekdays and months."""
+def _without_possessive(name: str) -> str:
+    """``name`` less a final "'s" or "'" (either apostrophe)."""
+    if name.endswith(("'s", "’s")):
+        return name[:-2]
+    return name[:-1] if name.endswith(("'", "’")) else name
+
+
+def _names(words: list[str], lowered: list[str]) -> frozenset[str]:
+    """Capitalised words of a sentence (its words, and in lower case) after the first word, less weekdays and months."""
     names = set()
-    for word in _SENTENCE_WORDS.findall(sentence)[1:]:
-        if not word[0].isupper():
-            continue
-        name = _POSSESSIVE.sub("", word.lower())  # "Mueller's" and "Mueller’s" name the same person
-        if name not in _NOT_SOURCES and name not in _STOP and len(name) > 1:
+    for name in compress(lowered[1:], map(str.isupper, map(_TEXT, words[1:]))):
+        if name.endswith(_APOSTROPHE_ENDS):
+            name = _without_possessive(name)  # "Mueller's" and "Mueller’s" name the same person
+        if len(name) > 1 and name not in _NOT_NAMES:
             names.add(name)
     return frozenset(names)
 
