@@ -163,6 +163,9 @@ class Run(NamedTuple):
         return tuple(w.key for w in self.words)
 
 
+_make = tuple.__new__  # builds a named tuple without its Python-level __new__ (all fields given)
+
+
 def _is_capitalised(text: str) -> bool:
     return text[0].isupper()
 
@@ -200,30 +203,35 @@ class RunFinder:
     def __init__(self, data: NameData) -> None:
         self.data = data
         particles = "|".join(sorted((re.escape(p) for p in data.particles), key=len, reverse=True)) or "(?!)"
-        dotted = "|".join(sorted((re.escape(t.capitalize()) for t in data.titles), key=len, reverse=True)) or "(?!)"
+        capitalised = sorted((t.capitalize() for t in data.titles), key=lambda t: len(re.escape(t)), reverse=True)
+        dotted = "|".join(map(re.escape, capitalised)) or "(?!)"
         word, initials, self.items = _run_parts()
         item = rf"(?:{initials}(?= )|(?:{dotted})\.(?= )|{word})"
         separator = r"(?:[ \u00a0]|[-‐‑])"
-        # Every item starts with a capital or a title's first letter: a lookahead on those first lets the scan
-        # pass over other positions at once, where the lookbehind alone was tried everywhere (twice as slow).
-        firsts = "".join(sorted({re.escape(t.capitalize()[:1]) for t in data.titles if t}))
-        start = f"(?={_UPPER[:-1]}{firsts}])"
+        # Every item starts with a capital or a title's first letter. The pattern opens with that character as a
+        # set, which the re module skips ahead to at C speed, then checks what stands before it and reads the rest
+        # of the first item: ``item``'s alternatives less the letter read, each opening with a plain character
+        # where it can (so that re drops it at once) and checking the letter behind it after that.
+        upper = _UPPER
+        firsts = "".join(sorted({re.escape(t[:1]) for t in capitalised if t}))
+        dotted_rest = "|".join(f"{re.escape(t[1:])}(?<={re.escape(t)})" for t in capitalised if t) or "(?!)"
+        first_item = rf"(?:\.(?<={upper}\.)(?:{upper}\.)*(?= )|(?:{dotted_rest})\.(?= )|(?<={upper})[^\W_]*(?:['’][^\W\d_]+)*)"
         self.pattern = re.compile(
-            rf"{start}(?<![\w'’.\-]){item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
+            rf"{upper[:-1]}{firsts}](?<![\w'’.\-].){first_item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
         )
         # Runs depend on the pattern and these lists only: rules whose finders agree share one document's runs.
         self.key = f"names/runs/{hash((self.pattern.pattern, data.titles, data.particles, data.not_names)):x}"
 
-    def mentions(self, document: Document, frequencies: EnglishFrequencies) -> tuple[frozenset[str], tuple[Run, ...]]:
+    def mentions(self, document: Document, frequencies: EnglishFrequencies) -> tuple[LowerWords, tuple[Run, ...]]:
         """The document's lower-case words and capitalised runs, found once per document for every names rule."""
 
-        def compute(doc: Document) -> tuple[frozenset[str], tuple[Run, ...]]:
+        def compute(doc: Document) -> tuple[LowerWords, tuple[Run, ...]]:
             lower = doc.derived("names/lower-words", lower_words)
             return lower, tuple(self.runs(doc, lower, frequencies))
 
         return document.derived(self.key, compute)
 
-    def runs(self, document: Document, lower: frozenset[str], frequencies: EnglishFrequencies) -> list[Run]:
+    def runs(self, document: Document, lower: LowerWords, frequencies: EnglishFrequencies) -> list[Run]:
         """Every capitalised run of words in the document, with its name words, titles and neighbours."""
         runs: list[Run] = []
         text = document.text
@@ -232,7 +240,7 @@ class RunFinder:
         return runs
 
     def _block_runs(
-        self, text: str, block: Block, lower: frozenset[str], frequencies: EnglishFrequencies, runs: list[Run]
+        self, text: str, block: Block, lower: LowerWords, frequencies: EnglishFrequencies, runs: list[Run]
     ) -> None:
         data = self.data
         titles = data.titles
@@ -244,11 +252,26 @@ class RunFinder:
             capitalised = sum(1 for w in long_words if w[0].isupper())
             # A headline in sentence case says as much about capitals as a sentence does.
             headline = capitalised * 5 > len(long_words) * 3
-        base = block.span.start
+        base = block.start
+        not_names = data.not_names
+        index = block.index
+        in_headline = block.is_headline
         for match in self.pattern.finditer(block.text):
             found = match.group()
             offset = base + match.start()
-            if found.isalpha():  # most runs are one plain word: nothing to split
+            if found.isalpha():  # most runs are one plain word: _add_word's work, without the calls
+                key = found.casefold()
+                if key not in titles:
+                    if len(found) > 1 and found[0].isupper() and not found.isupper() and key not in not_names:
+                        weak = headline
+                        if not weak:  # _after_opener
+                            position = offset - 1
+                            while position >= base and text[position] in _SPACES:
+                                position -= 1
+                            weak = position < base or text[position] in _CLAUSE_OPENERS
+                        name = _make(NameWord, (key, found, offset, offset + len(found), len(runs), weak))
+                        runs.append(_make(Run, ((name,), (), offset, offset + len(found), index, in_headline, "")))
+                    continue
                 items = [(found, offset, offset + len(found))]
             elif " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
                 items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
@@ -279,9 +302,8 @@ class RunFinder:
             if max(form.find("'"), form.find("’")) > 1:
                 return  # "We’re", "Can't": a contraction, not a name like O'Brien
         weak = headline or _after_opener(text, block, start)
-        run_index = len(runs)
-        name = NameWord(key, form, start, start + len(form), run_index, weak)
-        runs.append(Run((name,), (), start, start + len(word), block.index, block.is_headline))
+        name = _make(NameWord, (key, form, start, start + len(form), len(runs), weak))
+        runs.append(_make(Run, ((name,), (), start, start + len(word), block.index, block.is_headline, "")))
 
     def _add_run(
         self,
@@ -289,7 +311,7 @@ class RunFinder:
         block: Block,
         members: list[tuple[str, int, int]],
         headline: bool,
-        lower: frozenset[str],
+        lower: LowerWords,
         common: Mapping[str, float],
         titles: frozenset[str],
         particles: frozenset[str],
@@ -307,13 +329,13 @@ class RunFinder:
         if weak and len(members) > 2 and first not in titles and members[1][0].casefold().rstrip(".") in titles:
             members = members[1:]  # "Despite Mr Okafor": no name has a title inside it
             weak = False
-        named = sum(1 for m in members if m[0][0].isupper() and m[0].casefold().rstrip(".") not in titles)
+        foldings = [m[0].casefold().rstrip(".") for m in members]
+        named = len([1 for m, folded in zip(members, foldings, strict=True) if m[0][0].isupper() and folded not in titles])
         run_titles: list[str] = []
         words: list[NameWord] = []
         run_index = len(runs)
         initial = ""
-        for position, (word, start, _end) in enumerate(members):
-            folded = word.casefold().rstrip(".")
+        for position, ((word, start, _end), folded) in enumerate(zip(members, foldings, strict=True)):
             if not words and len(folded) == 1 and folded.isalpha():
                 initial = folded
                 continue
@@ -330,28 +352,56 @@ class RunFinder:
             apostrophe = max(form.find("'"), form.find("’"))
             if apostrophe > 1:
                 continue  # "We’re", "Can't": a contraction, not a name like O'Brien
-            words.append(NameWord(key, form, start, start + len(form), run_index, weak and position == 0))
+            words.append(_make(NameWord, (key, form, start, start + len(form), run_index, weak and position == 0)))
         if not words and not run_titles:
             return
         runs.append(
-            Run(tuple(words), tuple(run_titles), members[0][1], members[-1][2], block.index, block.is_headline, initial)
+            _make(Run, (tuple(words), tuple(run_titles), members[0][1], members[-1][2], block.index, block.is_headline, initial))
         )
 
 
-_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+class LowerWords:
+    """The words a text writes in lower case somewhere (whole words of a-z): common words, whatever their
+    capital elsewhere.
+
+    The rules ask about a few dozen name words per article, so each question searches the text for that word
+    rather than every word of the text being collected first (most of the names rules' time went on that).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __contains__(self, word: object) -> bool:
+        """True if ``word`` (a-z only) stands in the text as a whole word (``\\b[a-z]+\\b``)."""
+        if not isinstance(word, str) or not (word.isascii() and word.isalpha() and word.islower()):
+            return False
+        text = self._text
+        size = len(word)
+        at = text.find(word)
+        while at >= 0:
+            end = at + size
+            if (at == 0 or not _is_word_character(text[at - 1])) and (end == len(text) or not _is_word_character(text[end])):
+                return True
+            at = text.find(word, at + 1)
+        return False
 
 
-def lower_words(document: Document) -> frozenset[str]:
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what \w matches in a str pattern
+
+
+def lower_words(document: Document) -> LowerWords:
     """Words the document writes in lower case somewhere: common words, whatever their capital elsewhere."""
-    return frozenset(_LOWER_WORD.findall(document.text))
+    return LowerWords(document.text)
 
 
 def _after_opener(text: str, block: Block, start: int) -> bool:
     """True if only a quote, bracket, colon or dash (and spaces) stands between the clause start and ``start``."""
     position = start - 1
-    while position >= block.span.start and text[position] in _SPACES:
+    first = block.start
+    while position >= first and text[position] in _SPACES:
         position -= 1
-    return position < block.span.start or text[position] in _CLAUSE_OPENERS
+    return position < first or text[position] in _CLAUSE_OPENERS
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -445,6 +495,9 @@ def _all_words(cache_dir: Path | None) -> tuple[str, tuple[int, ...]]:
     return "\n", (0,)
 
 
+RARE_WORDS_MEMO = 50_000  # cap on the memo of rare words looked up (shared by the rule sets of a process)
+
+
 class EnglishFrequencies:
     """How common a word is in English, from wordfreq's lists, read on first use and cached compactly."""
 
@@ -472,7 +525,8 @@ class EnglishFrequencies:
         joined, bounds = _all_words(self._cache_dir)
         position = joined.find(f"\n{word}\n")
         value = 0.0 if position < 0 else round(9.0 - (bisect.bisect_right(bounds, position) - 1) / 100.0, 2)
-        self._rare[word] = value
+        if len(self._rare) < RARE_WORDS_MEMO:
+            self._rare[word] = value
         return value
 
 
@@ -589,7 +643,28 @@ class NamesState:
 
 
 def _prepare(inputs: PrepareInput) -> NamesState:
-    data = parse_name_lexicons(inputs.lexicons)
+    return _shared_state(_LexiconKey(tuple(inputs.lexicons)))
+
+
+class _LexiconKey:
+    """Lexicon files compared by rule, path and text, so that the three names rules fed the same files share one
+    prepared state (one validation, one run pattern compiled) instead of each building its own."""
+
+    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
+        self.lexicons = lexicons
+        self._key = tuple((lexicon.rule, lexicon.path, lexicon.raw) for lexicon in lexicons)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LexiconKey) and other._key == self._key
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_state(key: _LexiconKey) -> NamesState:
+    """A pure function's memo: the state depends only on the lexicon files (a bad file raises, and is not kept)."""
+    data = parse_name_lexicons(key.lexicons)
     return NamesState(data, EnglishFrequencies(), RunFinder(data))
 
 
@@ -772,7 +847,7 @@ class InconsistentSpelling(BaseRule):
 
     @staticmethod
     def _is_name(
-        key: str, by_key: Mapping[str, list[NameWord]], runs: Sequence[Run], state: NamesState, lower: frozenset[str]
+        key: str, by_key: Mapping[str, list[NameWord]], runs: Sequence[Run], state: NamesState, lower: LowerWords
     ) -> bool:
         """True if ``key`` is capitalised where a common word would not be, or is not a very common word."""
         words = by_key[key]
@@ -790,7 +865,7 @@ class InconsistentSpelling(BaseRule):
         by_key: Mapping[str, list[NameWord]],
         runs: Sequence[Run],
         state: NamesState,
-        lower: frozenset[str],
+        lower: LowerWords,
     ) -> str:
         """Why ``variant`` is not a slip for ``reference`` (empty if it looks like one)."""
         data = state.data
@@ -839,7 +914,7 @@ class InconsistentSpelling(BaseRule):
         by_key: Mapping[str, list[NameWord]],
         runs: Sequence[Run],
         state: NamesState,
-        lower: frozenset[str],
+        lower: LowerWords,
     ) -> Finding | None:
         """The finding for ``variant`` against ``reference``, or None when they are likely different names."""
         if self.objection(document, variant, reference, by_key, runs, state, lower):
