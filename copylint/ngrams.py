@@ -62,22 +62,16 @@ class NgramModel:
 
     def __init__(self, data: NgramData) -> None:
         self.words = data.words.split("\n")
-        self.counts = array.array("d")
-        self.counts.frombytes(data.unigrams)
-        self.keys = array.array("q")
-        self.keys.frombytes(data.bigram_keys)
-        self.values = array.array("f")
-        self.values.frombytes(data.bigram_counts)
+        # Read-only views over the cached bytes: no copy at start-up.
+        self.counts = memoryview(data.unigrams).cast("d")
+        self.keys = memoryview(data.bigram_keys).cast("q")
+        self.values = memoryview(data.bigram_counts).cast("f")
         self._neighbour_text = data.neighbours
-        self._neighbour_offsets = array.array("I")
-        self._neighbour_offsets.frombytes(data.neighbour_offsets)
+        self._neighbour_offsets = memoryview(data.neighbour_offsets).cast("I")
         self.suffixes = data.suffixes.split("\n")
-        self.suffix_mass = array.array("d")
-        self.suffix_mass.frombytes(data.suffix_mass)
-        self.class_keys = array.array("q")
-        self.class_keys.frombytes(data.class_keys)
-        self.class_values = array.array("f")
-        self.class_values.frombytes(data.class_counts)
+        self.suffix_mass = memoryview(data.suffix_mass).cast("d")
+        self.class_keys = memoryview(data.class_keys).cast("q")
+        self.class_values = memoryview(data.class_counts).cast("f")
         self._suffix_ids: dict[str, int] = {}
         self.floor = data.floor
         self.total = data.total
@@ -386,14 +380,14 @@ def _offsets(parts: list[str], gap: int) -> list[int]:
 
 
 def _cache_path(sources: tuple[Path, ...]) -> Path | None:
-    import hashlib  # imported here: every run pays for what is imported at module level
+    import zlib  # imported here: every run pays for what is imported at module level
 
     try:
         import platformdirs
     except ModuleNotFoundError:
         return None
     facts = (FORMAT_VERSION, NEIGHBOUR_MIN_COUNT, WRITTEN_MIN_COUNT, [(p.name, p.stat().st_size) for p in sources])
-    stamp = hashlib.sha1(repr(facts).encode()).hexdigest()[:12]
+    stamp = f"{zlib.crc32(repr(facts).encode()):08x}"
     return Path(platformdirs.user_cache_dir("copylint")) / f"ngrams-{stamp}.marshal"
 
 
@@ -414,6 +408,9 @@ def _write_cache(path: Path, data: NgramData) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".ngrams-") as handle:
             handle.write(marshal.dumps(fields))
         os.replace(handle.name, path)
+        for stale in path.parent.glob("ngrams-*.marshal"):  # tables of older versions or other data
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         return  # a read-only cache folder only costs the build time on the next run
 
