@@ -29,6 +29,9 @@ LOG_PHRASE_END_FACTOR = math.log(5.0)  # extra evidence asked for when the word 
 # of running text misjudge.
 LOG_HEADLINE_FACTOR = math.log(10.0)
 LOG_PAIRS_ONLY_FACTOR = math.log(10.0)  # extra evidence asked for when the window model is not installed
+# How much the word pairs must favour an unlisted one-edit candidate before the window model weighs it: the
+# window stage is the costly one, and weaker candidates almost never reach the edit threshold there.
+LOG_EDIT_PREFILTER = math.log(50.0)
 SENTENCE_START_PRIOR = 0.5  # how much a word's own frequency counts at the start of a sentence
 _CAPITAL, _CUE, _MODEL = 1, 2, 4  # how a written token is checked (see ConfusionState.classify)
 _ENTRY_KEYS = frozenset({"sets", "cues", "ignore"})
@@ -726,7 +729,7 @@ class RealWordConfusion(BaseRule):
             edit_threshold = state.log_edit_threshold + state.log_factor
             for k in range(len(edits)):
                 gain = left[k] + right[k] - base
-                if gain > min(0.0, edit_threshold) and (left_seen[k] or right_seen[k]):
+                if gain > min(LOG_EDIT_PREFILTER, edit_threshold) and (left_seen[k] or right_seen[k]):
                     favoured.append((gain, info.names[offset + k], edit_threshold))
         if not favoured:
             return _NO_DECISION
