@@ -456,6 +456,9 @@ def _cached(cache_dir: Path | None, source: Path, stem: str, build: Callable[[li
             temporary = cache.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(marshal.dumps(value))
             os.replace(temporary, cache)
+            for stale in cache.parent.glob(f"{stem}-*.marshal"):  # tables of an earlier install of wordfreq
+                if stale != cache:
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only cache directory only costs time
     return value

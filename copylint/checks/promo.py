@@ -253,8 +253,23 @@ def _write_cache(path: Path, stored: Stored) -> None:
         scratch = path.with_suffix(f".{os.getpid()}.tmp")
         scratch.write_bytes(marshal.dumps(stored))
         os.replace(scratch, path)
+        _prune(path)
     except OSError:
         pass  # a read-only cache only costs the next start the same work again
+
+
+_STALE_SECONDS = 30 * 24 * 3600
+
+
+def _prune(kept: Path) -> None:
+    """Drop cue caches unused for a month (cue sets that changed or went away) and those of the old JSON format.
+    Reading a cache touches nothing, so a month is counted from when it was written."""
+    import time
+
+    now = time.time()
+    for path in (*kept.parent.glob("promo-*.marshal"), *kept.parent.glob("promo-*.json")):
+        if path != kept and (path.suffix == ".json" or now - path.stat().st_mtime > _STALE_SECONDS):
+            path.unlink(missing_ok=True)
 
 
 def _enum_value(lexicon: Lexicon, entry: Mapping[str, Any], key: str, kind: type[Tail] | type[Case], default: Any) -> Any:
