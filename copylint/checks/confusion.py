@@ -862,6 +862,16 @@ def spoken_start(number: str) -> str:
     return _ONES[int(digits[0])]
 
 
+def _window_word(token: Token) -> str:
+    """A token as the trigram model knows it: a word in lower case, a figure as its first word read aloud, and
+    anything else (a mark, a link) as nothing."""
+    if token.kind is TokenKind.WORD:
+        return token.text.lower().translate(_APOSTROPHES)
+    if token.kind is TokenKind.NUMBER:
+        return spoken_start(token.text)
+    return ""
+
+
 def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
     """Up to two lower-case words either side of token ``i`` in its sentence, nearest last on the left and
     first on the right, with ``BOUNDARY`` where the sentence (or block) ends. Commas, quotes and other marks
@@ -873,10 +883,9 @@ def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
         if k < 0 or tokens[k].text in _SENTENCE_ENDS:
             left.append(BOUNDARY)
             break
-        if tokens[k].kind is TokenKind.WORD:
-            left.append(tokens[k].text.lower().translate(_APOSTROPHES))
-        elif tokens[k].kind is TokenKind.NUMBER:
-            left.append(spoken_start(tokens[k].text))
+        word = _window_word(tokens[k])
+        if word:
+            left.append(word)
         k -= 1
     left.reverse()
     right: list[str] = []
@@ -885,10 +894,9 @@ def _window(tokens: Sequence[Token], i: int) -> tuple[list[str], list[str]]:
         if k >= len(tokens) or tokens[k].text in _SENTENCE_ENDS:
             right.append(BOUNDARY)
             break
-        if tokens[k].kind is TokenKind.WORD:
-            right.append(tokens[k].text.lower().translate(_APOSTROPHES))
-        elif tokens[k].kind is TokenKind.NUMBER:
-            right.append(spoken_start(tokens[k].text))
+        word = _window_word(tokens[k])
+        if word:
+            right.append(word)
         k += 1
     return left, right
 
