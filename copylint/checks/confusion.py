@@ -28,7 +28,7 @@ LOG_PHRASE_END_FACTOR = math.log(5.0)  # extra evidence asked for when the word 
 # Extra evidence asked for in a headline, whose clipped grammar ('Mayor wins in expected result') the models
 # of running text misjudge.
 LOG_HEADLINE_FACTOR = math.log(10.0)
-LOG_PAIRS_ONLY_FACTOR = math.log(10.0)  # extra evidence asked for when the window model is not installed
+LOG_PAIRS_ONLY_FACTOR = math.log(3.0)  # extra evidence asked for when the window model is not installed
 # How much the word pairs must favour an unlisted one-edit candidate before the window model weighs it: the
 # window stage is the costly one, and weaker candidates almost never reach the edit threshold there.
 LOG_EDIT_PREFILTER = math.log(50.0)
@@ -505,7 +505,7 @@ class RealWordConfusion(BaseRule):
             "more; `trigram_weight` (default 0.7) is the window model's share of the evidence (0: word pairs\n"
             "alone); `edit_candidates` (default true) switches one-edit candidates off; `max_edit_candidates`\n"
             "(default 8) caps how many are scored per word. Without pocketsphinx (or at weight 0) the word pairs\n"
-            "decide alone and every threshold is raised tenfold. A headline without a closing full stop asks for\n"
+            "decide alone and every threshold is tripled. A headline without a closing full stop asks for\n"
             "ten times more."
         ),
         why=(
