@@ -69,6 +69,22 @@ def test_correct_use_stays_clean(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Parties met to form a government after the vote.",
+        "It was a sad day for the town of Harwick.",
+        "He finished the speech and then he left the hall.",
+        "Sales rose by more than a third in Calder Vale.",
+        "She said she was sad that the mill had closed.",
+        "Talks will resume in March, officials in Corby said.",
+        "The firm has said it will cut 200 jobs.",
+    ],
+)
+def test_correct_use_in_a_story_body_stays_clean(text: str) -> None:
+    assert findings(f"Mill closes in Corby\n\n{text}\n") == []
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ('"We will rebuild," sad the mayor of Ashby.', "after a quotation"),
