@@ -25,6 +25,7 @@ from copylint.engine import FileResult, lint_documents
 from copylint.errors import CopylintError
 from copylint.finding import Applicability, Edit, Finding, Fix, Severity
 from copylint.fixes import fix_until_stable
+from copylint.output.json import finding_entry
 from copylint.output.text import _fix_note, _plain_segment, context_segments
 
 if TYPE_CHECKING:
@@ -296,21 +297,7 @@ class JsonEmitter(Emitter):
             self._path = path
             self._first_finding = True
         for r in records:
-            f = r.finding
-            item = {
-                "rule": f.rule,
-                "category": f.category,
-                "severity": f.severity.label,
-                "message": f.message,
-                "start": f.span.start,
-                "end": f.span.end,
-                "line": r.line,
-                "column": r.column,
-                "end_line": r.end_line,
-                "end_column": r.end_column,
-                "replacements": list(f.replacements),
-                "fix_applicability": f.fix.applicability.value if f.fix is not None else None,
-            }
+            item = finding_entry(r)
             self.stream.write(("\n  " if self._first_finding else ",\n  ") + json.dumps(item, ensure_ascii=False))
             self._first_finding = False
 
