@@ -3,7 +3,7 @@
 The counts come from the Google Books n-gram lists that symspellpy ships (CC BY 3.0): 82,765 words and
 242,342 bigrams, the rarest bigram listed about 6.4 million times. They are read from the installed
 package on first use, packed into sorted arrays (words, counts, integer bigram keys) together with each
-common word's real-word neighbours one edit away, and written to the user cache directory (platformdirs).
+common word's real-word neighbours one edit away, and written to the user cache directory (see copylint.cachedir).
 Later runs load the arrays in a few milliseconds and look entries up by binary search, remembering what
 they found, so no large dictionary is built at start-up. Nothing is fetched from the network.
 """
@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from copylint.cachedir import user_cache_dir
 from copylint.errors import CopylintError
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -77,7 +78,6 @@ class NgramModel:
         self.total = data.total
         self._ids: dict[str, int] = {}
         self._pairs: dict[int, float] = {}
-        self._sides: dict[int, tuple[float, bool]] = {}
         self._lookups = 0
         self._pair_dict: dict[int, float] | None = None
         self._class_complete = False
@@ -111,24 +111,17 @@ class NgramModel:
                 self._pairs[key] = found
         return found
 
-    def side(self, first: int, second: int, left: bool) -> tuple[float, bool]:
-        """A bigram count, listed or else estimated, and whether it rests on listed pairs (remembered).
-
-        The estimate comes from the context word's class (``left``: the first word is the context), or
-        failing that from the two words' frequencies, discounted by ``UNSEEN_DISCOUNT``.
-        """
-        key = (first << ID_BITS | second) << 1 | left
-        found = self._sides.get(key)
-        if found is None:
-            listed = self.pair(first, second)
-            if listed > 0.0:
-                found = (listed, True)
-            else:
-                pooled = self.class_estimate(first, second, left)
-                found = (pooled, True) if pooled > 0.0 else (self.estimate(first, second) * UNSEEN_DISCOUNT, False)
-            if len(self._sides) < 1_000_000:
-                self._sides[key] = found
-        return found
+    def attested(self, first: int, second: int, left: bool) -> bool:
+        """True if the pair is listed, or the context word's class (``first`` if ``left``) is listed with the
+        other word: "retreating from" is not listed, but words ending in -ing are often followed by "from"."""
+        key = first << ID_BITS | second
+        pairs = self._pair_dict
+        if (pairs.get(key, 0.0) if pairs is not None else self.pair(first, second)) > 0.0:
+            return True
+        suffix = self.suffix_id(first if left else second)
+        if suffix < 0:
+            return False
+        return self._class_pair(LEFT_FLAG | suffix << ID_BITS | second if left else first << ID_BITS | suffix) > 0.0
 
     def log_sides(self, ids: tuple[int, ...], context: int, left: bool) -> tuple[tuple[float, ...], tuple[bool, ...]]:
         """For each word id, the log of P(word | context) (``left``) or P(context | word), up to a constant,
@@ -204,23 +197,6 @@ class NgramModel:
                 self._class_memo[key] = found
         return found
 
-    def class_estimate(self, first: int, second: int, left: bool) -> float:
-        """An absent bigram's count guessed from the class of the context word (``first`` if ``left``).
-
-        "retreating from" is not listed, but words ending in -ing are often followed by "from" and
-        seldom by "form": the context word's share of its class's pairs stands in for its own.
-        Returns 0.0 when the class has no such pair listed.
-        """
-        context = first if left else second
-        suffix = self.suffix_id(context)
-        if suffix < 0:
-            return 0.0
-        key = LEFT_FLAG | suffix << ID_BITS | second if left else first << ID_BITS | suffix
-        pooled = self._class_pair(key)
-        if pooled <= 0.0:
-            return 0.0
-        return min(pooled * self.counts[context] / self.suffix_mass[suffix], self.floor * 0.5)
-
     def neighbours(self, word_id: int) -> list[str]:
         """Common real words one edit (insertion, deletion, substitution, transposition) away."""
         offsets = self._neighbour_offsets
@@ -262,6 +238,20 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
+# Pairs that differ only by an inflection or a national spelling (system/systems, favor/favour) are not
+# proposed as one-edit slips: the word-pair counts cannot tell agreement or house spelling apart.
+_VARIANT_ENDINGS = ("s", "es", "d", "n")
+_VARIANT_SWAPS = (("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ll", "l"), ("ce", "se"), ("re", "er"))
+
+
+def is_variant(word: str, other: str) -> bool:
+    """True if two words differ only by an ending (-s, -d, -n) or a British/American spelling."""
+    short, long_ = sorted((word, other), key=len)
+    if any(long_ == short + ending for ending in _VARIANT_ENDINGS):
+        return True
+    return any(word.replace(a, b) == other.replace(a, b) for a, b in _VARIANT_SWAPS)
+
+
 def suffix_of(word: str) -> str | None:
     """The ending that names a word's class for class bigrams (words of five letters or more)."""
     return word[-SUFFIX_LENGTH:] if len(word) >= 5 else None
@@ -294,7 +284,8 @@ def _deletes(word: str) -> set[str]:
 
 
 def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
-    """For each word (by position), its common real-word neighbours one edit away, most frequent first."""
+    """For each word (by position), its common real-word neighbours one edit away, most frequent first,
+    leaving out its inflections and national spellings (``is_variant``)."""
     common = [i for i, c in enumerate(counts) if c >= NEIGHBOUR_MIN_COUNT]
     index: dict[str, list[int]] = defaultdict(list)
     for i in common:
@@ -309,7 +300,10 @@ def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
         found: set[int] = set()
         for probe in (word, *_deletes(word)):
             found.update(index.get(probe, ()))
-        near = sorted((j for j in found if j != i and one_edit_apart(word, words[j])), key=lambda j: -counts[j])
+        near = sorted(
+            (j for j in found if j != i and one_edit_apart(word, words[j]) and not is_variant(word, words[j])),
+            key=lambda j: -counts[j],
+        )
         lines.append(" ".join(words[j] for j in near))
     return lines
 
@@ -382,13 +376,9 @@ def _offsets(parts: list[str], gap: int) -> list[int]:
 def _cache_path(sources: tuple[Path, ...]) -> Path | None:
     import zlib  # imported here: every run pays for what is imported at module level
 
-    try:
-        import platformdirs
-    except ModuleNotFoundError:
-        return None
     facts = (FORMAT_VERSION, NEIGHBOUR_MIN_COUNT, WRITTEN_MIN_COUNT, [(p.name, p.stat().st_size) for p in sources])
     stamp = f"{zlib.crc32(repr(facts).encode()):08x}"
-    return Path(platformdirs.user_cache_dir("copylint")) / f"ngrams-{stamp}.marshal"
+    return user_cache_dir() / f"ngrams-{stamp}.marshal"
 
 
 def _read_cache(path: Path) -> NgramData | None:

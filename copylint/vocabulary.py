@@ -3,7 +3,7 @@
 Built once, at first use, from data that packages ship: word frequencies from ``wordfreq`` (its large
 English list), a spell-checker word list from ``symspellpy`` (Google Books counts filtered through SCOWL,
 so it holds real words rather than every string on the web), and ``codespell``'s dictionary of known
-misspellings. The built index is written as one file under ``platformdirs.user_cache_dir("copylint")``
+misspellings. The built index is written as one file in the user cache folder (``copylint.cachedir``)
 and rebuilt when a source package changes. Loading it costs a few milliseconds because nothing large is
 built at start-up: words stay in one sorted text searched by bisection (results remembered), misspellings
 in sections split on first use, and the set of real words behind suggestions is built only when a
@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from copylint.cachedir import user_cache_dir
 from copylint.errors import CopylintError
 
 FORMAT = 4  # bump when the cache layout or the build recipe changes
@@ -37,7 +38,6 @@ _DICT_FLAG = 0x80  # high bit of a word's code: a real word (suggestion target),
 _SECTION_KEY_LENGTH = 2
 _SPLIT_AFTER = 8  # lookups of new words in one section before it is split into a list
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_CACHE_ENV = "COPYLINT_CACHE_DIR"
 
 
 class VocabularyError(CopylintError):
@@ -227,12 +227,7 @@ def _fingerprint(files: Iterable[Path]) -> str:
 
 def default_cache_dir() -> Path:
     """Where the built vocabulary is kept: $COPYLINT_CACHE_DIR, else the platform's user cache dir."""
-    override = os.environ.get(_CACHE_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("copylint", appauthor=False))
+    return user_cache_dir()
 
 
 def _is_plain_word(word: str) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from copylint.cachedir import user_cache_dir
 from copylint.document import TokenKind
 from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
@@ -202,8 +203,10 @@ class RunFinder:
 
     def __init__(self, data: NameData) -> None:
         self.data = data
-        particles = "|".join(sorted((re.escape(p) for p in data.particles), key=len, reverse=True)) or "(?!)"
-        capitalised = sorted((t.capitalize() for t in data.titles), key=lambda t: len(re.escape(t)), reverse=True)
+        # Longest first, ties in alphabetical order: the same pattern text in every process (the sets' order
+        # changes with the hash seed), so that the start cache can keep the compiled program.
+        particles = "|".join(sorted(sorted(re.escape(p) for p in data.particles), key=len, reverse=True)) or "(?!)"
+        capitalised = sorted(sorted(t.capitalize() for t in data.titles), key=lambda t: len(re.escape(t)), reverse=True)
         dotted = "|".join(map(re.escape, capitalised)) or "(?!)"
         word, initials, self.items = _run_parts()
         item = rf"(?:{initials}(?= )|(?:{dotted})\.(?= )|{word})"
@@ -433,11 +436,7 @@ def _read_cbpack(path: Path) -> list[list[str]]:
 def _cache_file(cache_dir: Path | None, name: str) -> Path | None:
     if cache_dir is not None:
         return cache_dir / name
-    try:
-        import platformdirs
-    except ImportError:
-        return None
-    return Path(platformdirs.user_cache_dir("copylint")) / name
+    return user_cache_dir() / name
 
 
 def _cached(cache_dir: Path | None, source: Path, stem: str, build: Callable[[list[list[str]]], Any]) -> Any:

@@ -21,6 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copylint.cachedir import user_cache_dir
 from copylint.document import split_sentences
 from copylint.finding import Applicability, Edit, Finding, Fix, Severity, Span
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc
@@ -81,7 +82,6 @@ _PROBES = "é…«€ж"
 _PREFIX_DEPTH = 8
 _PREFIX_LIMIT = 48
 _CACHE_FORMAT = "promo-prefixes-3"
-_CACHE_ENV = "COPYLINT_CACHE_DIR"
 
 
 class LazyPattern:
@@ -205,20 +205,11 @@ def cue_prefixes(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(p.rstrip() or p for p in prefixes))
 
 
-def _cache_dir() -> Path:
-    configured = os.environ.get(_CACHE_ENV)
-    if configured:
-        return Path(configured)
-    from platformdirs import user_cache_dir  # imported only when the cache is missed or written
-
-    return Path(user_cache_dir("copylint", appauthor=False))
-
-
 def _cache_path(facts: Sequence[tuple[str, str, bool]]) -> Path:
     # Two checksums of the cues, not sha256: importing hashlib costs a cold start more than the whole lookup.
     data = repr((_CACHE_FORMAT, tuple(facts))).encode("utf-8")
     digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data) & 0xFFFFFFFF:08x}"
-    return _cache_dir() / f"promo-{digest}.marshal"
+    return user_cache_dir() / f"promo-{digest}.marshal"
 
 
 Stored = tuple[list[tuple[str, ...] | None], str | None, str | None]
