@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from copylint import ngrams, trigrams
-from copylint.checks.confusion import is_variant, parse_lexicons
+from copylint.checks.confusion import parse_lexicons
 from copylint.document import Document
 from copylint.errors import ConfigError, RuleFileError
 from copylint.finding import Applicability, Severity
 from copylint.formats import plaintext
 from copylint.loader import parse_rule_file
+from copylint.ngrams import is_variant
 
 from .conftest import lint_text
 
@@ -307,6 +308,14 @@ def test_one_edit_and_variants() -> None:
     assert is_variant("system", "systems")
     assert is_variant("favor", "favour")
     assert not is_variant("form", "from")
+
+
+def test_neighbour_table_leaves_out_inflections_and_national_spellings() -> None:
+    words = ["favor", "favors", "favour", "flavor", "sister", "system", "systems"]
+    table = ngrams.neighbour_table(words, [1e7] * len(words))
+    by_word = dict(zip(words, table, strict=True))
+    assert by_word["favor"].split() == ["flavor"]
+    assert by_word["system"] == ""
 
 
 def test_model_is_cached_and_reloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

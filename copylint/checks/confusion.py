@@ -277,7 +277,7 @@ class ConfusionState:
             near = [
                 w
                 for w in model.neighbours(word_id)
-                if w not in taken and w not in self.lexicon.ignore and not is_variant(word, w)
+                if w not in taken and w not in self.lexicon.ignore
             ]
             edits = tuple((w, model.word_id(w)) for w in near[: self.max_edit_candidates])
         if not listed and not edits:
@@ -292,7 +292,7 @@ class ConfusionState:
         key = (first << ID_BITS | second) << 1 | left
         found = self._fits.get(key)
         if found is None:
-            found = model.side(first, second, left)[1] or _unremarkable(model, first, second)
+            found = model.attested(first, second, left) or _unremarkable(model, first, second)
             if len(self._fits) < 500_000:
                 self._fits[key] = found
         return found
@@ -425,20 +425,6 @@ def parse_lexicons(lexicons: Sequence[Any]) -> Lexicon:
         MappingProxyType({w: tuple(c) for w, c in cues.items()}),
         frozenset(ignore),
     )
-
-
-# Pairs that differ only by an inflection or a national spelling (system/systems, favor/favour) are not
-# proposed as one-edit slips: the word-pair counts cannot tell agreement or house spelling apart.
-_VARIANT_ENDINGS = ("s", "es", "d", "n")
-_VARIANT_SWAPS = (("our", "or"), ("ise", "ize"), ("isa", "iza"), ("ll", "l"), ("ce", "se"), ("re", "er"))
-
-
-def is_variant(word: str, other: str) -> bool:
-    """True if two words differ only by an ending (-s, -d, -n) or a British/American spelling."""
-    short, long_ = sorted((word, other), key=len)
-    if any(long_ == short + ending for ending in _VARIANT_ENDINGS):
-        return True
-    return any(word.replace(a, b) == other.replace(a, b) for a, b in _VARIANT_SWAPS)
 
 
 @dataclass(frozen=True, slots=True)
