@@ -7,7 +7,9 @@ it and loading the model through its C library cost 60-120 ms of every cold star
 unigrams are read in place, the sorted vocabulary gets a sparse index, and bigrams and trigrams are searched
 for in the mapped bit-packed arrays as pocketsphinx searches them. The answers are exactly those of its
 ``NGramModel.prob``, float32 backoff sums and truncation to whole log(1.0001) units included
-(bench/check_trigrams.py compares the two). Without the file the confusion rule uses its word-pair model alone.
+(bench/check_trigrams.py compares the two). A pure-Python look-up costs about three times pocketsphinx's, so
+after ``NATIVE_AFTER`` uncached queries (a batch, not one story) pocketsphinx's reader is loaded once and answers
+the rest, with the same numbers. Without the file the confusion rule uses its word-pair model alone.
 
 The file layout (pocketsphinx's lm_trie.c, lm_trie_quant.c, ngram_model_trie.c), all little-endian:
 "Trie Language Model", uint8 order (3), uint32 n-gram counts per order, int32 quantiser type (ignored),
@@ -30,6 +32,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 BOUNDARY = "<s>"  # a sentence edge in a window: the start as history, the end as the next word
 _END = "</s>"
@@ -38,6 +41,9 @@ _LOG_BASE = math.log(1.0001)  # the model's log probabilities are in units of lo
 _LOG_ZERO = -(1 << 29)  # pocketsphinx's log(0) in those units: its answer for a word the model does not know
 _MEMO_LIMIT = 200_000  # queries, and bigram searches, remembered per model
 _WORD_MEMO_LIMIT = 100_000
+# Uncached queries after which pocketsphinx's own reader, when installed, answers the rest: its C look-ups are
+# about three times faster, which repays its 60-120 ms load in a batch, not in a one-story run.
+NATIVE_AFTER = 5_000
 MODEL_PATH = ("model", "en-us", "en-us.lm.bin")
 
 _HEADER = b"Trie Language Model"
@@ -296,26 +302,46 @@ class _Trie:
 class TrigramModel:
     """Log probabilities of words given up to two words before, remembered per query."""
 
-    def __init__(self, trie: _Trie) -> None:
+    def __init__(self, trie: _Trie, path: Path | None = None, native_after: int = NATIVE_AFTER) -> None:
         self._trie = trie
         self._ids = trie.words
         self._memo: dict[tuple[str, str | None, str | None], float] = {}
+        self._path = path  # the file, for pocketsphinx to read once enough queries have been made
+        self._native_after = native_after
+        self._misses = 0
+        self._native: Any = None  # pocketsphinx's NGramModel over the same file, once loaded
+
+    @property
+    def native(self) -> bool:
+        """True once pocketsphinx's reader answers the uncached queries."""
+        return self._native is not None
 
     def log_prob(self, word: str, previous: str | None, before_previous: str | None) -> float:
         """Natural log of P(word | before_previous previous), backing off as the model does."""
         key = (word, previous, before_previous)
         found = self._memo.get(key)
         if found is None:
-            ids = self._ids
-            word_id = ids[word]
-            previous_id = -1 if previous is None or word_id < 0 else ids[previous]
-            before_id = -1 if before_previous is None or previous_id < 0 else ids[before_previous]
-            try:
-                found = self._trie.score(word_id, previous_id, before_id) * _LOG_BASE
-            except (struct.error, OverflowError, ValueError):  # a damaged file (pointers out of it, values not finite)
-                found = _LOG_ZERO * _LOG_BASE
+            if self._native is not None and _plain(word, previous, before_previous):
+                history = () if previous is None else (previous,) if before_previous is None else (previous, before_previous)
+                found = self._native.prob((word, *history)) * _LOG_BASE
+            else:
+                found = self._score(word, previous, before_previous)
             if len(self._memo) < _MEMO_LIMIT:
                 self._memo[key] = found
+        return found
+
+    def _score(self, word: str, previous: str | None, before_previous: str | None) -> float:
+        ids = self._ids
+        word_id = ids[word]
+        previous_id = -1 if previous is None or word_id < 0 else ids[previous]
+        before_id = -1 if before_previous is None or previous_id < 0 else ids[before_previous]
+        try:
+            found = self._trie.score(word_id, previous_id, before_id) * _LOG_BASE
+        except (struct.error, OverflowError, ValueError):  # a damaged file (pointers out of it, values not finite)
+            found = _LOG_ZERO * _LOG_BASE
+        self._misses += 1
+        if self._misses == self._native_after and self._path is not None:
+            self._native = _native_model(self._path)
         return found
 
     def window_score(self, left: Sequence[str], word: str, right: Sequence[str]) -> float:
@@ -338,6 +364,28 @@ class TrigramModel:
         return total
 
 
+def _plain(*words: str | None) -> bool:
+    """True if pocketsphinx can take these words: it fails on text that is not valid UTF-8 (lone surrogates)."""
+    for word in words:
+        if word is not None and not word.isascii():
+            try:
+                word.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+def _native_model(path: Path) -> Any:
+    """pocketsphinx's reader over the model file, or None if pocketsphinx cannot be imported or read it."""
+    try:
+        import pocketsphinx
+
+        pocketsphinx.set_loglevel("FATAL")  # the C library otherwise logs to stderr
+        return pocketsphinx.NGramModel(pocketsphinx.Config(), pocketsphinx.LogMath(), str(path))
+    except Exception:  # any failure leaves the pure-Python reader answering, with the same numbers
+        return None
+
+
 def model_path() -> Path | None:
     """Where pocketsphinx keeps the trigram model, found without importing the package; None if absent."""
     try:
@@ -355,7 +403,7 @@ def read_trigrams(path: Path) -> TrigramModel | None:
     try:
         with path.open("rb") as file:
             data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)  # outlives the file object
-        return TrigramModel(_Trie(data))
+        return TrigramModel(_Trie(data), path)
     except (OSError, ValueError, OverflowError, IndexError, struct.error):  # an empty file is a ValueError
         return None
 

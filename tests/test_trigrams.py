@@ -176,3 +176,24 @@ def test_loading_does_not_import_pocketsphinx() -> None:
     code = "import sys, copylint.trigrams as t; assert t.load_trigrams() is not None; print('pocketsphinx' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@needs_model
+def test_after_many_queries_pocketsphinx_answers_with_the_same_numbers() -> None:
+    pytest.importorskip("pocketsphinx")
+    assert MODEL is not None
+    pure = read_trigrams(MODEL)
+    assert pure is not None
+    handing_over = TrigramModel(pure._trie, MODEL, native_after=2)
+    first, second, *rest = QUERIES
+    for query in (first, second):
+        assert handing_over.log_prob(*query) == pure.log_prob(*query)
+    assert handing_over.native
+    for query in rest:
+        assert handing_over.log_prob(*query) == pure.log_prob(*query)
+    assert handing_over.log_prob("\udc80", "of", None) == pure.log_prob("\udc80", "of", None)  # not for pocketsphinx
+
+
+def test_without_pocketsphinx_the_pure_reader_keeps_answering(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)  # import fails
+    assert trigrams._native_model(tmp_path / "missing.lm.bin") is None
