@@ -1,7 +1,5 @@
 """Allow ``python -m copylint``."""
 
-import sys
+from copylint.cli import console
 
-from copylint.cli import main
-
-sys.exit(main())
+console()

@@ -448,6 +448,24 @@ def main(
             cold.finish()
 
 
+def console() -> None:
+    """The ``copylint`` command and ``python -m copylint``: run ``main``, flush the output, and leave at once.
+
+    Tearing the interpreter down frees every table loaded (word lists, n-gram models, compiled patterns) one
+    object at a time, ~40 ms of a one-story run; the operating system reclaims the memory in no time. Nothing
+    is left to do at exit: files are written and closed, worker processes joined, caches saved by ``main``.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # a reader that stopped early (``| head``) is not an error of the run
+            pass
+        except (OSError, ValueError):
+            code = code or EXIT_ERROR
+    os._exit(code)
+
+
 def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None) -> int:
     parser = build_parser()
     try:
