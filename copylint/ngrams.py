@@ -23,7 +23,7 @@ from pathlib import Path
 from copylint.cachedir import user_cache_dir
 from copylint.errors import CopylintError
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -52,6 +52,7 @@ class NgramData:
     neighbour_offsets: bytes  # array('I'): where each word's neighbours start in ``neighbours`` (one extra at the end)
     suffixes: str  # sorted word endings that name a class of words (see ``suffix_of``), joined by newlines
     suffix_mass: bytes  # array('d'): total unigram count of the words in each class
+    word_suffixes: bytes  # array('i'): each word's class (position in ``suffixes``), -1 for a word too short
     class_keys: bytes  # array('q'): sorted class bigram keys (LEFT_FLAG | suffix << ID_BITS | word, or word << ID_BITS | suffix)
     class_counts: bytes  # array('f'): the class bigram counts, parallel to ``class_keys``
     floor: float  # the smallest bigram count listed: an absent bigram was seen fewer times than this
@@ -73,7 +74,7 @@ class NgramModel:
         self.suffix_mass = memoryview(data.suffix_mass).cast("d")
         self.class_keys = memoryview(data.class_keys).cast("q")
         self.class_values = memoryview(data.class_counts).cast("f")
-        self._suffix_ids: dict[str, int] = {}
+        self._word_suffixes = memoryview(data.word_suffixes).cast("i")
         self.floor = data.floor
         self.total = data.total
         self._ids: dict[str, int] = {}
@@ -103,13 +104,7 @@ class NgramModel:
         if self._pair_dict is not None or self._promote() is not None:
             return self._pair_dict.get(key, 0.0)  # type: ignore[union-attr]
         self._lookups += 1
-        found = self._pairs.get(key)
-        if found is None:
-            i = bisect.bisect_left(self.keys, key)
-            found = float(self.values[i]) if i < len(self.keys) and self.keys[i] == key else 0.0
-            if len(self._pairs) < 1_000_000:
-                self._pairs[key] = found
-        return found
+        return self._bisect_pair(key, 0.0)
 
     def attested(self, first: int, second: int, left: bool) -> bool:
         """True if the pair is listed, or the context word's class (``first`` if ``left``) is listed with the
@@ -127,36 +122,54 @@ class NgramModel:
         """For each word id, the log of P(word | context) (``left``) or P(context | word), up to a constant,
         and whether it rests on listed pairs (the word's own or its class's) rather than frequencies alone.
 
-        The hot path of confusion scoring, so the steps of ``side`` are inlined; after many lookups the
-        sorted tables are turned into dictionaries once, which pays off over a batch of articles.
+        A pair that is not listed is estimated from the context word's class ("retreating from": words ending
+        in -ing are often followed by "from"), or failing that from the two words' frequencies, discounted by
+        ``UNSEEN_DISCOUNT``; both estimates stay below the listing floor. The hot path of confusion scoring:
+        after many lookups the sorted tables are turned into dictionaries once, which pays off over a batch.
         """
-        self._lookups += len(ids)
-        pairs = self._pair_dict if self._pair_dict is not None else self._promote()
+        pairs = self._pair_dict
+        if pairs is None:
+            self._lookups += len(ids)
+            pairs = self._promote()
         counts = self.counts
         cap = self.floor * 0.5
         context_count = counts[context]
-        suffix = self.suffix_id(context)
-        mass = self.suffix_mass[suffix] if suffix >= 0 else 0.0
+        suffix = self._word_suffixes[context]
+        pooled_scale = context_count / self.suffix_mass[suffix] if suffix >= 0 else 0.0
+        unseen_scale = context_count / self.total
+        if left:
+            key_base, class_base, shift = context << ID_BITS, LEFT_FLAG | suffix << ID_BITS, 0
+        else:
+            key_base, class_base, shift = context, suffix, ID_BITS
+        get = pairs.get if pairs is not None else self._bisect_pair
+        class_pair = self._class_pair
         values = []
         seen = []
         log = math.log
         for i in ids:
-            key = context << ID_BITS | i if left else i << ID_BITS | context
-            listed = pairs.get(key, 0.0) if pairs is not None else self.pair(context, i) if left else self.pair(i, context)
-            found = True
-            if listed <= 0.0:
-                pooled = 0.0
-                if suffix >= 0:
-                    class_key = LEFT_FLAG | suffix << ID_BITS | i if left else i << ID_BITS | suffix
-                    pooled = self._class_pair(class_key)
+            listed = get(key_base | i << shift, 0.0)
+            if listed > 0.0:
+                seen.append(True)
+            else:
+                pooled = class_pair(class_base | i << shift) if suffix >= 0 else 0.0
                 if pooled > 0.0:
-                    listed = min(pooled * context_count / mass, cap)
+                    listed = min(pooled * pooled_scale, cap)
+                    seen.append(True)
                 else:
-                    listed = min(context_count * counts[i] / self.total, cap) * UNSEEN_DISCOUNT
-                    found = False
+                    listed = min(unseen_scale * counts[i], cap) * UNSEEN_DISCOUNT
+                    seen.append(False)
             values.append(log(listed) if left else log(listed / counts[i]))
-            seen.append(found)
         return tuple(values), tuple(seen)
+
+    def _bisect_pair(self, key: int, default: float) -> float:
+        """``pair`` by key, before the tables are promoted to dictionaries."""
+        found = self._pairs.get(key)
+        if found is None:
+            i = bisect.bisect_left(self.keys, key)
+            found = float(self.values[i]) if i < len(self.keys) and self.keys[i] == key else default
+            if len(self._pairs) < 1_000_000:
+                self._pairs[key] = found
+        return found
 
     def _promote(self) -> dict[int, float] | None:
         """Build the bigram dictionary once enough lookups have been made to repay it (about 50 ms)."""
@@ -174,17 +187,7 @@ class NgramModel:
 
     def suffix_id(self, word_id: int) -> int:
         """The class (word ending) of a word id, or -1 if the word is too short to have one."""
-        word = self.words[word_id]
-        found = self._suffix_ids.get(word)
-        if found is None:
-            ending = suffix_of(word)
-            found = -1
-            if ending is not None:
-                i = bisect.bisect_left(self.suffixes, ending)
-                found = i if i < len(self.suffixes) and self.suffixes[i] == ending else -1
-            if len(self._suffix_ids) < 200_000:
-                self._suffix_ids[word] = found
-        return found
+        return self._word_suffixes[word_id]
 
     def _class_pair(self, key: int) -> float:
         found = self._class_memo.get(key)
@@ -259,8 +262,9 @@ def suffix_of(word: str) -> str | None:
 
 def class_tables(
     words: list[str], counts: list[float], pairs: dict[int, float]
-) -> tuple[list[str], list[float], dict[int, float]]:
-    """Class bigrams: listed pair counts pooled over the ending of the first (or second) word."""
+) -> tuple[list[str], list[float], dict[int, float], list[int]]:
+    """Class bigrams: listed pair counts pooled over the ending of the first (or second) word; also each
+    word's class (-1 for none)."""
     endings = sorted({e for w in words if (e := suffix_of(w)) is not None})
     ending_ids = {e: i for i, e in enumerate(endings)}
     word_suffix = [ending_ids.get(suffix_of(w) or "", -1) for w in words]
@@ -276,7 +280,7 @@ def class_tables(
             pooled[LEFT_FLAG | word_suffix[a] << ID_BITS | b] += count
         if word_suffix[b] >= 0:
             pooled[a << ID_BITS | word_suffix[b]] += count
-    return endings, mass, pooled
+    return endings, mass, pooled, word_suffix
 
 
 def _deletes(word: str) -> set[str]:
@@ -344,7 +348,7 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
     scale = ratios[int(len(ratios) * 0.9)]
     keys = sorted(pairs)
     neighbours = neighbour_table(words, unigrams)
-    endings, mass, pooled = class_tables(words, [c * scale for c in unigrams], pairs)
+    endings, mass, pooled, word_suffix = class_tables(words, [c * scale for c in unigrams], pairs)
     class_keys = sorted(pooled)
     return NgramData(
         words="\n".join(words),
@@ -355,6 +359,7 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
         neighbour_offsets=array.array("I", _offsets(neighbours, 1)).tobytes(),
         suffixes="\n".join(endings),
         suffix_mass=array.array("d", mass).tobytes(),
+        word_suffixes=array.array("i", word_suffix).tobytes(),
         class_keys=array.array("q", class_keys).tobytes(),
         class_counts=array.array("f", (pooled[k] for k in class_keys)).tobytes(),
         floor=min(pairs.values()),
