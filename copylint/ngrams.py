@@ -16,6 +16,7 @@ import marshal
 import math
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from copylint.cachedir import user_cache_dir
 from copylint.errors import CopylintError
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -48,7 +49,7 @@ class NgramData:
     unigrams: bytes  # array('d') of counts, already on the bigram scale
     bigram_keys: bytes  # array('q') of ``id_a << ID_BITS | id_b``, sorted
     bigram_counts: bytes  # array('f') of counts, parallel to the keys
-    neighbours: str  # per word id, its real-word neighbours one edit away, space-separated, all run together
+    neighbours: bytes  # array('I'): per word id, the ids of its real-word neighbours one edit away, run together
     neighbour_offsets: bytes  # array('I'): where each word's neighbours start in ``neighbours`` (one extra at the end)
     suffixes: str  # sorted word endings that name a class of words (see ``suffix_of``), joined by newlines
     suffix_mass: bytes  # array('d'): total unigram count of the words in each class
@@ -68,7 +69,7 @@ class NgramModel:
         self.counts = memoryview(data.unigrams).cast("d")
         self.keys = memoryview(data.bigram_keys).cast("q")
         self.values = memoryview(data.bigram_counts).cast("f")
-        self._neighbour_text = data.neighbours
+        self._neighbour_ids = memoryview(data.neighbours).cast("I")
         self._neighbour_offsets = memoryview(data.neighbour_offsets).cast("I")
         self.suffixes = data.suffixes.split("\n")
         self.suffix_mass = memoryview(data.suffix_mass).cast("d")
@@ -202,8 +203,12 @@ class NgramModel:
 
     def neighbours(self, word_id: int) -> list[str]:
         """Common real words one edit (insertion, deletion, substitution, transposition) away."""
+        return [self.words[i] for i in self.neighbour_ids(word_id)]
+
+    def neighbour_ids(self, word_id: int) -> Sequence[int]:
+        """The ids of ``neighbours``, most frequent first."""
         offsets = self._neighbour_offsets
-        return self._neighbour_text[offsets[word_id] : offsets[word_id + 1]].split()
+        return self._neighbour_ids[offsets[word_id] : offsets[word_id + 1]]
 
 
 def _package_file(name: str) -> Path:
@@ -287,7 +292,7 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
+def neighbour_table(words: list[str], counts: list[float]) -> list[list[int]]:
     """For each word (by position), its common real-word neighbours one edit away, most frequent first,
     leaving out its inflections and national spellings (``is_variant``)."""
     common = [i for i, c in enumerate(counts) if c >= NEIGHBOUR_MIN_COUNT]
@@ -296,10 +301,10 @@ def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
         index[words[i]].append(i)
         for d in _deletes(words[i]):
             index[d].append(i)
-    lines = []
+    table: list[list[int]] = []
     for i, word in enumerate(words):
         if counts[i] < WRITTEN_MIN_COUNT or len(word) < 2:
-            lines.append("")
+            table.append([])
             continue
         found: set[int] = set()
         for probe in (word, *_deletes(word)):
@@ -308,8 +313,8 @@ def neighbour_table(words: list[str], counts: list[float]) -> list[str]:
             (j for j in found if j != i and one_edit_apart(word, words[j]) and not is_variant(word, words[j])),
             key=lambda j: -counts[j],
         )
-        lines.append(" ".join(words[j] for j in near))
-    return lines
+        table.append(near)
+    return table
 
 
 def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
@@ -355,8 +360,8 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
         unigrams=array.array("d", (c * scale for c in unigrams)).tobytes(),
         bigram_keys=array.array("q", keys).tobytes(),
         bigram_counts=array.array("f", (pairs[k] for k in keys)).tobytes(),
-        neighbours=" ".join(neighbours),
-        neighbour_offsets=array.array("I", _offsets(neighbours, 1)).tobytes(),
+        neighbours=array.array("I", (j for near in neighbours for j in near)).tobytes(),
+        neighbour_offsets=array.array("I", _offsets(neighbours)).tobytes(),
         suffixes="\n".join(endings),
         suffix_mass=array.array("d", mass).tobytes(),
         word_suffixes=array.array("i", word_suffix).tobytes(),
@@ -367,14 +372,11 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
     )
 
 
-def _offsets(parts: list[str], gap: int) -> list[int]:
-    """Start of each part in ``sep.join(parts)`` (``gap`` = len(sep)), then the end of the text plus ``gap``."""
-    out = []
-    position = 0
+def _offsets(parts: list[list[int]]) -> list[int]:
+    """Where each part starts when the parts are run together, then where the last one ends."""
+    out = [0]
     for part in parts:
-        out.append(position)
-        position += len(part) + gap
-    out.append(position)
+        out.append(out[-1] + len(part))
     return out
 
 

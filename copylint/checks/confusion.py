@@ -274,12 +274,10 @@ class ConfusionState:
         edits: tuple[tuple[str, int], ...] = ()
         if self.use_edits and len(word) >= 2:
             taken = {w for w, _ in listed_words}
-            near = [
-                w
-                for w in model.neighbours(word_id)
-                if w not in taken and w not in self.lexicon.ignore
-            ]
-            edits = tuple((w, model.word_id(w)) for w in near[: self.max_edit_candidates])
+            ignore = self.lexicon.ignore
+            words = model.words
+            near = [(w, i) for i in model.neighbour_ids(word_id) if (w := words[i]) not in taken and w not in ignore]
+            edits = tuple(near[: self.max_edit_candidates])
         if not listed and not edits:
             return None
         info = _WordInfo(word_id, listed, edits)
