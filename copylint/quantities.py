@@ -12,7 +12,7 @@ import math
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from itertools import compress, count, repeat
 from typing import TYPE_CHECKING, Any
@@ -62,18 +62,46 @@ class Quantity:
     bound: Bound
     vague: bool  # "dozens", "hundreds"
     digits: str  # the digit string (no separators) for typo comparison, "" for words
-    source: str  # attribution in the sentence, normalised ("" if none)
     block: int  # index of the block in document.blocks
     headline: bool
     sentence: Span
     definite: bool  # "the 67 bodies", "all 67": points back at a set already stated
     partitive: bool  # "35 of the casualties": a part of ``noun``
     changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
-    contrast: bool  # the sentence sets it against something else ("But in Leeds ...", "while", "whereas")
-    names: frozenset[str]  # capitalised words of the sentence (not its first word): people, bodies, places
-    places: frozenset[str]  # places the sentence is about ("in Arlow"), to tell two sets apart
-    years: frozenset[str]  # years, months and weekdays the sentence names: two periods, two different sets
-    context: frozenset[str]  # content words near the number
+    # What the sentence says around the figure, and the words near it, are worked out on first use (the
+    # properties below): most figures are never compared with another, and most comparisons stop early.
+    _facts: _SentenceFacts = field(repr=False, compare=False)
+    _near: _Near = field(repr=False, compare=False)
+
+    @property
+    def source(self) -> str:
+        """Attribution in the sentence, normalised ("" if none)."""
+        return self._facts.source
+
+    @property
+    def contrast(self) -> bool:
+        """The sentence sets it against something else ("But in Leeds ...", "while", "whereas")."""
+        return self._facts.contrast
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Capitalised words of the sentence (not its first word): people, bodies, places."""
+        return self._facts.names
+
+    @property
+    def places(self) -> frozenset[str]:
+        """Places the sentence is about ("in Arlow"), to tell two sets apart."""
+        return self._facts.places
+
+    @property
+    def years(self) -> frozenset[str]:
+        """Years, months and weekdays the sentence names: two periods, two different sets."""
+        return self._facts.years
+
+    @property
+    def context(self) -> frozenset[str]:
+        """Content words near the number."""
+        return self._near.words()
 
 
 _STOP = frozenset(
@@ -331,15 +359,80 @@ def _rounding(digits: str, fraction: str) -> float:
     return 0.45 * 10**zeros if zeros >= 2 else 0.0
 
 
-@dataclass(frozen=True, slots=True)
 class _SentenceFacts:
-    """What the numbers rules read once per sentence: attribution, contrast, names."""
+    """What the numbers rules read about a sentence: attribution, contrast, names, places and periods.
 
-    source: str
-    contrast: bool
-    names: frozenset[str]
-    places: frozenset[str]
-    years: frozenset[str]
+    Each is worked out on first use (most figures are never compared with another, and most comparisons
+    stop before names and places) and kept for every figure of the sentence."""
+
+    __slots__ = ("_contrast", "_names", "_places", "_source", "_words", "_years", "headline", "text")
+
+    def __init__(self, text: str, headline: bool) -> None:
+        self.text = text
+        self.headline = headline
+        self._words: tuple[list[str], list[str]] | None = None
+        self._source: str | None = None
+        self._contrast: bool | None = None
+        self._names: frozenset[str] | None = None
+        self._places: frozenset[str] | None = None
+        self._years: frozenset[str] | None = None
+
+    def words(self) -> tuple[list[str], list[str]]:
+        """The sentence's words, and in lower case."""
+        if self._words is None:
+            words = _SENTENCE_WORDS.findall(self.text)
+            self._words = words, list(map(str.lower, words))
+        return self._words
+
+    @property
+    def source(self) -> str:
+        if self._source is None:
+            self._source = "" if self.headline else _source(*self.words())
+        return self._source
+
+    @property
+    def contrast(self) -> bool:
+        if self._contrast is None:
+            text = self.text
+            self._contrast = _CONTRAST_OPENING.match(text) is not None or _CONTRAST_WORD.search(text) is not None
+        return self._contrast
+
+    @property
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            self._names = _names(*self.words())
+        return self._names
+
+    @property
+    def places(self) -> frozenset[str]:
+        if self._places is None:
+            self._places = _places(self.text)
+        return self._places
+
+    @property
+    def years(self) -> frozenset[str]:
+        if self._years is None:
+            self._years = frozenset(map(str.lower, _PERIOD.findall(self.text)))
+        return self._years
+
+
+class _Near:
+    """The content words around a number (``Quantity.context``), worked out on first use."""
+
+    __slots__ = ("_first", "_last", "_lower", "_noun", "_tokens", "_words")
+
+    def __init__(self, lower: list[str], tokens: tuple[Token, ...], first: int, last: int, noun: str) -> None:
+        self._lower = lower
+        self._tokens = tokens
+        self._first = first
+        self._last = last
+        self._noun = noun
+        self._words: frozenset[str] | None = None
+
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = _context(self._lower, self._tokens, self._first, self._last, self._noun)
+        return self._words
 
 
 @dataclass
@@ -438,19 +531,21 @@ class Extractor:
         m = _NUMBER.fullmatch(lower[i])
         if m is None:
             return None
-        whole, fraction, suffix = m.group(1), m.group(2) or "", m.group(3)
+        whole, fraction, suffix = m.groups("")
         digits = whole.replace(",", "")
+        decimals = fraction[1:]  # less the point
         value = float(digits + fraction)
-        slack = _rounding(digits, fraction.lstrip("."))
+        slack = _rounding(digits, decimals)
         n = len(tokens)
         unit = ""
         kind = Kind.COUNT
         first = last = i
-        if i > 0 and tokens[i - 1].text in lex.currencies and self._adjacent(tokens, i - 1, i):
-            unit = lex.currencies[tokens[i - 1].text]
+        sign = tokens[i - 1] if i > 0 else None
+        if sign is not None and sign.text in lex.currencies and sign.end == tokens[i].start:
+            unit = lex.currencies[sign.text]
             kind = Kind.MONEY
             first = i - 1
-            if i > 1 and lower[i - 2] in ("us", "a", "c", "hk", "nz", "s") and self._adjacent(tokens, i - 2, i - 1):
+            if i > 1 and lower[i - 2] in ("us", "a", "c", "hk", "nz", "s") and tokens[i - 2].end == sign.start:
                 first = i - 2
         if suffix:
             if suffix in lex.suffixes and (kind is Kind.MONEY or suffix != "m"):
@@ -478,7 +573,7 @@ class Extractor:
                 kind, unit, last = Kind.PERCENT, "%", last + 2
             elif kind is Kind.COUNT and following in lex.currencies and following.isalpha():
                 kind, unit, last = Kind.MONEY, lex.currencies[following], last + 1
-        return _Raw(first, last, value, slack, kind, unit, None, digits + fraction.lstrip("."))
+        return _Raw(first, last, value, slack, kind, unit, None, digits + decimals)
 
     def _words_at(self, tokens: Sequence[Token], lower: list[str], i: int) -> _Raw | None:
         n = len(tokens)
@@ -514,7 +609,7 @@ class Extractor:
     # -- reading its surroundings -------------------------------------------------------------------------
 
     def _describe(
-        self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, sentences: dict[int, _SentenceFacts]
+        self, block: Block, tokens: tuple[Token, ...], lower: list[str], raw: _Raw, sentences: dict[int, _SentenceFacts]
     ) -> Quantity | None:
         lex = self.lexicon
         n = len(tokens)
@@ -542,7 +637,7 @@ class Extractor:
             modifiers |= {lower[q_start - 1]}  # "the first 18 games" and "the last 10 games" are two sets
         elif q_start > 1 and lower[q_start - 2] in _SET_WORDS and lower[q_start - 1] in ("the", "its", "their"):
             modifiers |= {lower[q_start - 2]}
-        predicate = self._predicate(lower, q_start, noun_index if noun_index >= 0 else last, n)
+        predicate = self._predicate(lower, q_start, noun_index if noun_index >= 0 else last)
         if raw.vague is not None and after != "of" and not predicate and first == last and lower[first] != "several":
             return None  # "scores" and "hundreds" alone are too often something else ("test scores")
         generic = noun == "" or noun in lex.generic
@@ -553,7 +648,8 @@ class Extractor:
         sentence = self._sentence(block, tokens[first].start)
         facts = sentences.get(sentence.start)
         if facts is None:
-            facts = sentences[sentence.start] = _facts(block, sentence)
+            text = block.text[sentence.start - block.start : sentence.end - block.start]
+            facts = sentences[sentence.start] = _SentenceFacts(text, block.is_headline)
         span = Span(tokens[first].start, tokens[last].end)
         return Quantity(
             span=span,
@@ -571,31 +667,27 @@ class Extractor:
             bound=bound,
             vague=raw.vague is not None,
             digits=raw.digits,
-            source=facts.source,
             block=block.index,
             headline=block.is_headline,
             sentence=sentence,
             definite=definite,
             partitive=partitive,
             changing=changing,
-            contrast=facts.contrast,
-            names=facts.names,
-            places=facts.places,
-            years=facts.years,
-            context=self._context(lower, tokens, first, last, noun),
+            _facts=facts,
+            _near=_Near(lower, tokens, first, last, noun),
         )
 
     def _plain_count(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> bool:
         """False for numbers that are dates, times, years, labels ("No. 5", "Apollo 11"), scores or compounds."""
         n = len(tokens)
         first, last = raw.first, raw.last
-        before = tokens[first - 1].text if first > 0 else ""
-        after = tokens[last + 1].text if last + 1 < n else ""
-        if before.lower().rstrip(".") in _MONTHS and before[:1].isupper():
+        before, before_lower = (tokens[first - 1].text, lower[first - 1]) if first > 0 else ("", "")
+        after, after_lower = (tokens[last + 1].text, lower[last + 1]) if last + 1 < n else ("", "")
+        if before[:1].isupper() and before_lower.rstrip(".") in _MONTHS:
             return False
-        if after.lower().rstrip(".") in _MONTHS and after[:1].isupper():
+        if after[:1].isupper() and after_lower.rstrip(".") in _MONTHS:
             return False
-        if after.lower() in _TIME_AFTER or (after.lower() in ("a", "p") and last + 2 < n and tokens[last + 2].text == "."):
+        if after_lower in _TIME_AFTER or (after_lower in ("a", "p") and last + 2 < n and tokens[last + 2].text == "."):
             return False
         if raw.digits and len(raw.digits) == 4 and 1800 <= raw.value <= 2100 and "," not in tokens[first].text:
             return False  # a year
@@ -603,7 +695,7 @@ class Extractor:
             return False  # "one in 16": a ratio
         if before == "of" and first > 1 and lower[first - 2] == "out":
             return False  # "two out of 16": the whole of a ratio
-        if before.lower() in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
+        if before_lower in _LABEL_BEFORE or (before == "." and first > 1 and lower[first - 2] == "no"):
             return False
         named = first > 1 and tokens[first - 1].kind is TokenKind.WORD and before[0].isupper() and not block.is_headline
         if named and tokens[first - 2].text not in ".!?\"“‘'":
@@ -680,18 +772,14 @@ class Extractor:
             bound=Bound.EXACT,
             vague=False,
             digits=tokens[first].text,
-            source="",
             block=block.index,
             headline=block.is_headline,
             sentence=sentence,
             definite=False,
             partitive=False,
             changing=False,
-            contrast=False,
-            names=frozenset(),
-            places=frozenset(),
-            years=frozenset(),
-            context=frozenset(),
+            _facts=_SentenceFacts("", False),  # an empty sentence: no source, names or periods
+            _near=_Near([], (), 0, 0, ""),  # no words around an age
         )
 
     def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
@@ -769,7 +857,7 @@ class Extractor:
             token = tokens[j]
             if token.kind is not TokenKind.WORD:
                 # "Muslim-majority countries": step over a hyphen inside a compound modifier
-                glued = j + 1 < n and self._adjacent(tokens, j - 1, j) and self._adjacent(tokens, j, j + 1)
+                glued = j + 1 < n and tokens[j - 1].end == token.start and token.end == tokens[j + 1].start
                 if token.text in ("-", "‑") and glued:
                     j += 1
                     compound = True
@@ -797,7 +885,7 @@ class Extractor:
             if word in _STOP or word in lex.predicates or word in lex.first_words or word in lex.scales:
                 break
             words.append(j)
-            if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not token.text[0].isupper():
+            if plural and not token.text[0].isupper():
                 head = j  # the first plural is the counted noun: "three agencies sent", "five countries"
                 break
             if kind is not Kind.COUNT and not token.text[0].isupper() and len(word) > 2:
@@ -806,17 +894,16 @@ class Extractor:
             j += 1
         if head < 0:
             return "", -1, frozenset(), partitive
-        modifiers = frozenset(lower[k] for k in words if k != head)
+        modifiers = frozenset([lower[k] for k in words if k != head])
         return lower[head], head, modifiers, partitive
 
-    def _predicate(self, lower: list[str], q_start: int, noun_end: int, n: int) -> str:
+    def _predicate(self, lower: list[str], q_start: int, noun_end: int) -> str:
         """A predicate class near the number: a verb before it ("kills six") or after its noun ("were killed")."""
         predicates = self.lexicon.predicates
-        for k in range(max(0, q_start - 2), q_start):
-            if lower[k] in predicates:
-                return predicates[lower[k]]
-        for k in range(noun_end + 1, min(n, noun_end + 6)):
-            word = lower[k]
+        for word in lower[max(0, q_start - 2) : q_start]:
+            if word in predicates:
+                return predicates[word]
+        for word in lower[noun_end + 1 : noun_end + 6]:
             if word in predicates:
                 return predicates[word]
             if word in (".", ";", "and", "but", "while", "whereas"):
@@ -830,37 +917,22 @@ class Extractor:
                 return sentence
         return block.span
 
-    @staticmethod
-    def _context(lower: list[str], tokens: Sequence[Token], first: int, last: int, noun: str) -> frozenset[str]:
-        low, high = max(0, first - 8), last + 9
-        word_kind = TokenKind.WORD
-        near = zip(lower[low:first] + lower[last + 1 : high], (*tokens[low:first], *tokens[last + 1 : high]), strict=True)
-        # lemma() only for words ending in "s": the others are their own
-        return frozenset(
-            [
-                lemma(word) if word[-1] == "s" else word
-                for word, token in near
-                if token[3] is word_kind and len(word) > 2 and word not in _STOP and word != noun
-            ]
-        )
 
-
-def _facts(block: Block, sentence: Span) -> _SentenceFacts:
-    """What the numbers rules read once per sentence."""
-    text = block.text[sentence.start - block.start : sentence.end - block.start]
-    words = _SENTENCE_WORDS.findall(text)
-    lowered = list(map(str.lower, words))
-    return _SentenceFacts(
-        "" if block.is_headline or _SAY.isdisjoint(lowered) else _source(words, lowered),
-        _CONTRAST_OPENING.match(text) is not None or _CONTRAST_WORD.search(text) is not None,
-        _names(words, lowered),
-        _places(text),
-        frozenset(p.lower() for p in _PERIOD.findall(text)),
+def _context(lower: list[str], tokens: tuple[Token, ...], first: int, last: int, noun: str) -> frozenset[str]:
+    """Content words within eight tokens of a number (``first``..``last``), singular, less ``noun``."""
+    low, high = max(0, first - 8), last + 9
+    near = zip(lower[low:first] + lower[last + 1 : high], tokens[low:first] + tokens[last + 1 : high], strict=True)
+    word = TokenKind.WORD
+    # lemma() only for words ending in "s": the others are their own
+    return frozenset(
+        [lemma(w) if w[-1] == "s" else w for w, t in near if len(w) > 2 and w not in _STOP and w != noun and t[3] is word]
     )
 
 
 def _source(words: list[str], lowered: list[str]) -> str:
     """Who the sentence (its words, and in lower case) attributes its figures to, normalised; "" if no one is named."""
+    if _SAY.isdisjoint(lowered):
+        return ""  # most sentences: no verb of saying
     for k, word in enumerate(lowered):
         if word not in _SAY:
             continue

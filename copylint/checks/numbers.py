@@ -6,8 +6,9 @@ import datetime
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,7 @@ def _typo_evidence(a: Quantity, b: Quantity) -> int:
     return 1 if any(longer[:k] + longer[k + 1 :] == shorter for k in range(len(longer))) else 0
 
 
-def _lenient_slip(a: Quantity, b: Quantity, typo: int, orphans: frozenset[Span]) -> bool:
+def _lenient_slip(a: Quantity, b: Quantity, typo: int, orphans: _Orphans) -> bool:
     """Whether a headline figure and a lede figure compared leniently look like one figure mistyped.
 
     Swapped digits are a slip. One changed digit ("20%" and "25%") is common between two real figures, so it
@@ -113,11 +114,11 @@ def _lenient_slip(a: Quantity, b: Quantity, typo: int, orphans: frozenset[Span])
         return True
     headline = a if a.headline else b
     small, big = sorted((abs(a.value), abs(b.value)))
-    if not (headline.span in orphans and small > 0 and big / small < 20):
+    if not (headline in orphans and small > 0 and big / small < 20):
         return False
     if len(a.digits) == len(b.digits) == 1:
         # "$4bn" in the headline, "$1bn" in the lede and neither stated again: one digit, one slip
-        return a.span in orphans and b.span in orphans
+        return a in orphans and b in orphans
     return typo == 1
 
 
@@ -171,15 +172,16 @@ def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int], lenient: 
         return None
     if ((a.changing or b.changing) and not lenient) or a.partitive != b.partitive:
         return None
-    if a.source and b.source and a.source != b.source:
-        return None
-    if a.years and b.years and not (a.years & b.years):
-        return None  # "in 2015, 67 ..." and "in 2016, 76 ...": two periods
     score = _nouns_match(a, b)
     if score is None and lenient and a.predicate == b.predicate and _nouns_overlap(a, b):
         score = 0
     if score is None:
         return None
+    # source and periods after the nouns: they are read from the sentence on first use
+    if a.source and b.source and a.source != b.source:
+        return None
+    if a.years and b.years and not (a.years & b.years):
+        return None  # "in 2015, 67 ..." and "in 2016, 76 ...": two periods
     shared = len(a.context & b.context)
     score += (shared >= 2) + (shared >= 4)
     if (a.definite or b.definite) and not (a.vague or b.vague):
@@ -196,17 +198,30 @@ def _nouns_overlap(a: Quantity, b: Quantity) -> bool:
     return a.noun in b.context or lemma(a.noun) in b.context or b.noun in a.context or lemma(b.noun) in a.context
 
 
-def _orphans(exact: Sequence[Quantity]) -> frozenset[Span]:
-    """Figures in digits that no other figure of the same kind and unit restates: stated once only."""
+def _by_unit(exact: Sequence[Quantity]) -> dict[tuple[Kind, str], list[Quantity]]:
+    """Figures by kind and unit, in text order: only figures of one kind and unit are ever compared."""
     by_unit: dict[tuple[Kind, str], list[Quantity]] = defaultdict(list)
     for q in exact:
         by_unit[(q.kind, q.unit)].append(q)
-    return frozenset(
-        q.span
-        for group in by_unit.values()
-        for q in group
-        if q.digits and not any(r is not q and r.sentence != q.sentence and _restates(q, r) for r in group)
-    )
+    return by_unit
+
+
+class _Orphans:
+    """Figures in digits that no other figure of the same kind and unit restates: stated once only.
+
+    Only headline and lede figures are ever asked about: each answer is worked out when first asked."""
+
+    def __init__(self, by_unit: Mapping[tuple[Kind, str], Sequence[Quantity]]) -> None:
+        self._by_unit = by_unit
+        self._known: dict[Span, bool] = {}
+
+    def __contains__(self, q: Quantity) -> bool:
+        alone = self._known.get(q.span)
+        if alone is None:
+            group = self._by_unit[(q.kind, q.unit)]
+            alone = bool(q.digits) and not any(r is not q and r.sentence != q.sentence and _restates(q, r) for r in group)
+            self._known[q.span] = alone
+        return alone
 
 
 def _restates(a: Quantity, b: Quantity) -> bool:
@@ -237,16 +252,22 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
     support: dict[Span, int] = defaultdict(int)
     against: dict[Span, list[Quantity]] = defaultdict(list)
     pending: list[tuple[Quantity, Quantity, int]] = []
-    orphans = _orphans(exact)
-    for i, a in enumerate(exact):
-        for b in exact[i + 1 :]:
+    groups = _by_unit(exact)
+    orphans = _Orphans(groups)
+    passed: dict[tuple[Kind, str], int] = defaultdict(int)
+    for a in exact:
+        # _same_thing takes no two figures of different kinds or units: each figure is paired with the later
+        # figures of its group, in the order of ``exact``
+        key = (a.kind, a.unit)
+        passed[key] += 1
+        for b in groups[key][passed[key] :]:
             headline_pair = (a.headline and b.block in lede) or (b.headline and a.block in lede)
             score = _same_thing(a, b, lede)
             # failing that, a headline figure and a lede figure, one of them stated nowhere else: the lede
             # usually restates the headline, so they may be compared however each words it (if digits look
             # mistyped)
             lenient = False
-            if score is None and headline_pair and (a.span in orphans or b.span in orphans):
+            if score is None and headline_pair and (a in orphans or b in orphans):
                 lenient = True
                 score = _same_thing(a, b, lede, lenient)
             if score is None:
@@ -418,12 +439,13 @@ class NumberDisagreement(_NumbersRule):
         """An info note, once per pair of sources, when two named sources give different figures for one set."""
         seen: set[tuple[str, str, str]] = set()
         for i, a in enumerate(quantities):
-            if not a.source or a.vague or a.kind is Kind.AGE or a.changing or not a.noun:
+            # the source last: it is read from the sentence on first use
+            if a.vague or a.kind is Kind.AGE or a.changing or not a.noun or not a.source:
                 continue
             for b in quantities[i + 1 :]:
-                if not b.source or b.source == a.source or b.vague or b.changing or b.kind is not a.kind:
+                if b.vague or b.changing or b.kind is not a.kind or b.unit != a.unit or b.noun != a.noun:
                     continue
-                if b.unit != a.unit or b.noun != a.noun or b.partitive != a.partitive or _consistent(a, b):
+                if b.partitive != a.partitive or _consistent(a, b) or not b.source or b.source == a.source:
                     continue
                 if (_nouns_match(a, b) or 0) < 1:
                     continue
@@ -647,6 +669,7 @@ _WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MO = r"(?P<month>" + "|".join(sorted((m.title() for m in _MONTH_NUMBERS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_WEEKDAY_NAME = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _DATE_FORMS = (
     re.compile(rf"\b{_WD},?\s+(?:the\s+)?{_MO}\s+{_DAY}\b{_YEAR}"),
     re.compile(rf"\b{_WD},?\s+(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MO}{_YEAR}"),
@@ -704,10 +727,16 @@ class DateWeekday(BaseRule):
         dated: datetime.date | None = None
         looked = False
         for block in document.blocks:
-            if not any(day in block.text for day in ("day,", "day ", "day (")):
+            text = block.text
+            if "day," not in text and "day " not in text:  # (a weekday is followed by a comma, a space or " (")
+                continue
+            # every date form opens with a weekday name, and no match holds another: the forms are tried only
+            # where a weekday name starts (a search for a form would try every position)
+            weekdays = [m.start() for m in _WEEKDAY_NAME.finditer(text)]
+            if not weekdays:
                 continue
             for form in _DATE_FORMS:
-                for m in form.finditer(block.text):
+                for m in filter(None, map(form.match, repeat(text), weekdays)):
                     month = _MONTH_NUMBERS[m.group("month").lower()]
                     day = int(m.group("day"))
                     year_text = m.groupdict().get("year")
