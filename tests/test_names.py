@@ -215,9 +215,26 @@ def test_frequencies_are_cached(tmp_path: Path) -> None:
     assert first.zipf("the") > 7
     assert first.zipf("qzxwvt") == 0.0
     assert 1.0 < first.zipf("greenspan") < 3.0  # found only in the large list
-    assert list(tmp_path.glob("names-zipf-*.marshal"))
+    assert list(tmp_path.glob("names-rare-*.marshal"))
     second = EnglishFrequencies(cache_dir=tmp_path)
     assert second.zipf("greenspan") == first.zipf("greenspan")
+
+
+def test_first_letter_classes_hold_every_pair_same_name_accepts() -> None:
+    # The rule compares a name word only with the words that share a class of first letter with it.
+    from itertools import product
+
+    from rapidfuzz.distance import OSA
+
+    from copylint.checks.names import Spelling, _initial_classes
+
+    spelling = Spelling()
+    starts = ["ph", "f", "p", "ck", "c", "k", "kh", "y", "i", "ou", "o", "u", "a", "dh", "d", "é", "e", "ø", "x"]
+    words = [start + rest for start, rest in product(starts, ["ilipa", "anner", "umar", "sef"])]
+    for a, b in product(words, repeat=2):
+        distance = OSA.distance(a, b)
+        if distance <= 2 and spelling.same_name(a, b, distance):
+            assert set(_initial_classes(a)) & set(_initial_classes(b)), (a, b)
 
 
 def test_bundled_lexicons_are_consistent() -> None:

@@ -8,10 +8,10 @@ need, tell a name from a common word ("Many" at the start of a sentence is not a
 
 from __future__ import annotations
 
-import bisect
 import functools
 import importlib.util
 import marshal
+import operator
 import os
 import re
 import unicodedata
@@ -28,7 +28,7 @@ from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
 
 if TYPE_CHECKING:
-    from copylint.document import Block, Document
+    from copylint.document import Block, Document, Token
     from copylint.loader import Lexicon
 
 _WORD = TokenKind.WORD
@@ -275,8 +275,18 @@ class RunFinder:
                         name = _make(NameWord, (key, found, offset, offset + len(found), len(runs), weak))
                         runs.append(_make(Run, ((name,), (), offset, offset + len(found), index, in_headline, "")))
                     continue
-                items = [(found, offset, offset + len(found))]
-            elif " " in found or "-" in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
+                items = [(found, offset, offset + len(found))]  # a title alone
+            elif " " in found and found.replace(" ", "").isalpha():
+                # Words and single spaces only, most longer runs ("Mr Tony Blair"): the words are the items,
+                # read without a second pattern, and none ends in a possessive.
+                items = []
+                for part in found.split(" "):
+                    end = offset + len(part)
+                    items.append((part, offset, end))
+                    offset = end + 1
+                self._add_run(text, block, items, headline, lower, common, titles, particles, runs)
+                continue
+            elif "-" in found or " " in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
                 items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
             else:  # most runs are one word
                 items = [(found, offset, offset + len(found))]
@@ -325,36 +335,48 @@ class RunFinder:
         if not members:
             return
         weak = headline or _after_opener(text, block, members[0][1])
-        first = members[0][0].casefold()
-        if weak and len(members) > 1 and first not in titles and (first in lower or common.get(first, 0.0) >= FUNCTION_WORD_ZIPF):
-            members = members[1:]  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
-            weak = False
-        if weak and len(members) > 2 and first not in titles and members[1][0].casefold().rstrip(".") in titles:
-            members = members[1:]  # "Despite Mr Okafor": no name has a title inside it
-            weak = False
+        if weak and len(members) > 1:
+            first = members[0][0].casefold()
+            if first not in titles:
+                # The frequency table before the lower-case words: a look-up there searches the whole text.
+                if common.get(first, 0.0) >= FUNCTION_WORD_ZIPF or first in lower:
+                    members = members[1:]  # "But Okafor", "The Tarnow Board": the first capital is the sentence's
+                    weak = False
+                elif len(members) > 2 and members[1][0].casefold().rstrip(".") in titles:
+                    members = members[1:]  # "Despite Mr Okafor": no name has a title inside it
+                    weak = False
         foldings = [m[0].casefold().rstrip(".") for m in members]
-        named = len([1 for m, folded in zip(members, foldings, strict=True) if m[0][0].isupper() and folded not in titles])
+        named: bool | None = None  # whether a capitalised word besides titles stands in the run, asked at a title
+        not_names = self.data.not_names
         run_titles: list[str] = []
         words: list[NameWord] = []
         run_index = len(runs)
         initial = ""
-        for position, ((word, start, _end), folded) in enumerate(zip(members, foldings, strict=True)):
+        for position, (word, start, _end) in enumerate(members):
+            folded = foldings[position]
             if not words and len(folded) == 1 and folded.isalpha():
                 initial = folded
                 continue
-            if folded in titles and named:
-                if not words:
-                    run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
-                continue
+            if folded in titles:
+                if named is None:
+                    named = any(m[0][0].isupper() and f not in titles for m, f in zip(members, foldings, strict=True))
+                if named:
+                    if not words:
+                        run_titles.append(folded)  # "President Okafor"; "the President" alone is a name of its own
+                    continue
             if len(word) < 2 or folded in particles or word.isupper() or word.endswith(".") or not word[0].isupper():
                 continue
-            form = _name_form(word)
-            key = form.casefold()
-            if key in self.data.not_names or not form.replace("'", "").replace("’", "").isalpha():
-                continue
-            apostrophe = max(form.find("'"), form.find("’"))
-            if apostrophe > 1:
-                continue  # "We’re", "Can't": a contraction, not a name like O'Brien
+            if word.isalpha():  # no possessive or apostrophe to look at; the casefold is ``folded``
+                form, key = word, folded
+                if key in not_names:
+                    continue
+            else:
+                form = _name_form(word)
+                key = form.casefold()
+                if key in not_names or not form.replace("'", "").replace("’", "").isalpha():
+                    continue
+                if max(form.find("'"), form.find("’")) > 1:
+                    continue  # "We’re", "Can't": a contraction, not a name like O'Brien
             words.append(_make(NameWord, (key, form, start, start + len(form), run_index, weak and position == 0)))
         if not words and not run_titles:
             return
@@ -467,17 +489,15 @@ def _zipf_table(levels: list[list[str]]) -> dict[str, float]:
     return {w: round(9.0 - i / 100.0, 2) for i, level in enumerate(levels) for w in level}
 
 
-def _joined_levels(levels: list[list[str]]) -> tuple[str, tuple[int, ...]]:
-    """All words in one string, a level starting at each bound: quick to load, and searched only for rare words."""
-    parts: list[str] = []
-    starts: list[int] = []
-    size = 0
-    for level in levels:
-        starts.append(size)
-        piece = "\n" + "\n".join(level) if level else ""
-        parts.append(piece)
-        size += len(piece)
-    return "".join(parts) + "\n", tuple(starts)
+def _word_buckets(levels: list[list[str]]) -> dict[tuple[int, str], str]:
+    """Every word under its length and first letter, as "\\nword\\tlevel" lines in order of frequency: quick to
+    load, and a rare word is looked for in its bucket (a few kilobytes), not in the whole list."""
+    buckets: dict[tuple[int, str], list[str]] = {}
+    for index, level in enumerate(levels):
+        suffix = f"\t{index}"
+        for word in level:
+            buckets.setdefault((len(word), word[:1]), []).append(word + suffix)
+    return {key: "\n" + "\n".join(lines) + "\n" for key, lines in buckets.items()}
 
 
 # Immutable word data read once per process and shared by every rule set (a memo, not a registry).
@@ -489,12 +509,12 @@ def _common_words(cache_dir: Path | None) -> Mapping[str, float]:
 
 
 @functools.cache
-def _all_words(cache_dir: Path | None) -> tuple[str, tuple[int, ...]]:
+def _all_words(cache_dir: Path | None) -> Mapping[tuple[int, str], str]:
     path = _wordfreq_file("large_en.msgpack.gz")
-    value = _cached(cache_dir, path, "names-zipf", _joined_levels) if path else None
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], tuple):
-        return value
-    return "\n", (0,)
+    # A stem of its own, not "names-zipf" (the earlier layout, one string): an older copy of copylint sharing the
+    # cache folder would take this file for a stale one of its own and remove it, and then each would rebuild.
+    value = _cached(cache_dir, path, "names-rare", _word_buckets) if path else None
+    return MappingProxyType(value if isinstance(value, dict) else {})
 
 
 RARE_WORDS_MEMO = 50_000  # cap on the memo of rare words looked up (shared by the rule sets of a process)
@@ -524,9 +544,13 @@ class EnglishFrequencies:
         known = self._rare.get(word)
         if known is not None:
             return known
-        joined, bounds = _all_words(self._cache_dir)
-        position = joined.find(f"\n{word}\n")
-        value = 0.0 if position < 0 else round(9.0 - (bisect.bisect_right(bounds, position) - 1) / 100.0, 2)
+        bucket = _all_words(self._cache_dir).get((len(word), word[:1]), "")
+        position = bucket.find(f"\n{word}\t")
+        if position < 0:
+            value = 0.0
+        else:
+            start = position + len(word) + 2
+            value = round(9.0 - int(bucket[start : bucket.index("\n", start)]) / 100.0, 2)
         if len(self._rare) < RARE_WORDS_MEMO:
             self._rare[word] = value
         return value
@@ -588,13 +612,32 @@ def _vowel_swap(a: str, b: str) -> bool:
     return len(differences) == 1 and differences[0][0] in _VOWELS and differences[0][1] in _VOWELS
 
 
+_second = operator.itemgetter(1)
+# same_name() accepts two spellings only if their first letters are equal, both vowels, or equal in the skeletons.
+# Letters it may take for one another share a class: the vowels and y (skeleton() writes i for y and u for ou),
+# p and f (ph), c and k (ck). A word in ASCII then has its skeleton's first letter in the class of its own.
+_INITIAL_CLASS = MappingProxyType({"e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "p": "f", "c": "k"})
+
+
+def _initial_classes(key: str) -> tuple[str, ...]:
+    """Classes of a casefolded key's first letter: same_name(a, b) holds only if a and b share one of them."""
+    first = _INITIAL_CLASS.get(key[0], key[0])
+    if key.isascii():
+        return (first,)
+    letter = skeleton(key)[:1]  # "é" is "e" once its accent goes
+    other = _INITIAL_CLASS.get(letter, letter)
+    return (first,) if other == first else (first, other)
+
+
 class Spelling:
     """Similarity tests between two casefolded words, through rapidfuzz and jellyfish (imported on first use)."""
 
     def __init__(self) -> None:
+        from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         self.distance = OSA.distance
+        self._extract = process.extract
 
     @staticmethod
     def metaphone(word: str) -> str:
@@ -605,10 +648,16 @@ class Spelling:
 
     def variants(self, key: str, keys: Sequence[str]) -> list[tuple[str, int]]:
         """Keys within two edits of ``key`` (transpositions count as one), nearest first."""
-        from rapidfuzz import process
-
-        found = process.extract(key, keys, scorer=self.distance, score_cutoff=2, limit=None)
-        return sorted(((choice, int(score)) for choice, score, _ in found if choice != key), key=lambda c: c[1])
+        if len(keys) <= 4:  # a few words: calling the scorer costs less than setting up extract()
+            distance = self.distance
+            near = [(choice, distance(key, choice, score_cutoff=2)) for choice in keys if choice != key]
+            near = [pair for pair in near if pair[1] <= 2]
+        else:
+            found = self._extract(key, keys, scorer=self.distance, score_cutoff=2, limit=None)
+            near = [(choice, int(score)) for choice, score, _ in found if choice != key]
+        if len(near) > 1:
+            near.sort(key=_second)  # stable: ties stay in the order of ``keys``, as extract() returns them
+        return near
 
     def same_name(self, a: str, b: str, distance: int) -> bool:
         """True if ``a`` and ``b`` read as one name spelled two ways, given their edit distance."""
@@ -635,6 +684,12 @@ class NamesState:
     frequencies: EnglishFrequencies
     finder: RunFinder
     _spelling: Spelling | None = None
+
+    @functools.cached_property
+    def personal_titles(self) -> frozenset[str]:
+        """Titles that say the run names a person (Mr, Mrs, Dr, Senator)."""
+        data = self.data
+        return data.male_titles | data.female_titles | data.personal_titles
 
     @property
     def spelling(self) -> Spelling:
@@ -689,15 +744,30 @@ def _words_near(document: Document, offset: int, reach: int = 6) -> Iterator[str
             yield token.text
 
 
-def _surroundings(document: Document, run: Run) -> tuple[str, bool, bool]:
-    """The word after a run ("said"), whether a hyphen glues it to that word, and whether "the" stands before it."""
-    text = document.text
-    span = document.blocks[run.block].span
+def _in_capitals(tokens: Sequence[Token]) -> bool:
+    """True if there are words and every word of two letters or more is in capitals."""
+    found = False
+    for token in tokens:
+        if token.kind is _WORD:
+            if len(token.text) > 1 and not token.text.isupper():
+                return False
+            found = True
+    return found
+
+
+def _word_after(text: str, span: Span, run: Run) -> tuple[str, bool]:
+    """The word after a run in its block ("said"), casefolded, and whether a hyphen or slash glues the run to what
+    follows ("Okafor-led")."""
     after = _AFTER.match(text, run.end, span.end)
-    joined_after = bool(after and after.group(1))
-    next_word = after.group(2).casefold() if after and after.group(2) else ""
-    determiner = _DETERMINER_BEFORE.search(text, max(span.start, run.start - 5), run.start) is not None
-    return next_word, joined_after, determiner
+    if after is None:
+        return "", False
+    word = after.group(2)
+    return (word.casefold(), False) if word else ("", True)
+
+
+def _determiner_before(text: str, span: Span, run: Run) -> bool:
+    """True if "the", "a" or "an" stands right before a run ("the Okafor report")."""
+    return _DETERMINER_BEFORE.search(text, max(span.start, run.start - 5), run.start) is not None
 
 
 def _in_quotation(document: Document, run: Run) -> bool:
@@ -807,13 +877,28 @@ class InconsistentSpelling(BaseRule):
         singles = [k for k in keys if len(by_key[k]) == 1]
         if not singles:
             return
+        # same_name() takes two spellings for one name only if their first letters agree, so each key is compared
+        # with the keys that share a class of first letter with it (in the order of ``keys``), not with all.
+        classes = {key: _initial_classes(key) for key in keys}
+        groups: dict[str, list[str]] = {}
+        for key in keys:
+            for initial in classes[key]:
+                groups.setdefault(initial, []).append(key)
         spelling = state.spelling
         examined: set[frozenset[str]] = set()
         flagged: set[str] = set()
         for key in singles:
             if key in flagged:
                 continue
-            for other, distance in spelling.variants(key, keys):
+            own = classes[key]
+            if len(own) == 1:
+                candidates = groups[own[0]]
+            else:
+                shared = {k for initial in own for k in groups[initial]}
+                candidates = [k for k in keys if k in shared]
+            if len(candidates) < 2:
+                continue  # the key alone in its class
+            for other, distance in spelling.variants(key, candidates):
                 pair = frozenset((key, other))
                 if pair in examined or other in flagged:
                     continue
@@ -983,12 +1068,12 @@ class AcronymMismatch(BaseRule):
         state = _state_of(context)
         uses: dict[str, list[tuple[int, int]]] = {}
         for block in document.blocks:
-            words = block.words
-            if words and all(w.text.isupper() for w in words if len(w.text) > 1):
+            tokens = block.tokens  # not block.words, a tuple built on every call: most tokens fail the first test
+            if _in_capitals(tokens):
                 continue  # a headline in capitals
-            for token in words:
+            for token in tokens:
                 form = token.text
-                if len(form) < 3 or not form[0].isupper():
+                if len(form) < 3 or not form[0].isupper() or token.kind is not _WORD:
                     continue
                 form = _name_form(form)
                 if form.endswith("s") and form[:-1].isupper():
@@ -1058,24 +1143,38 @@ class FirstReference(BaseRule):
         data = state.data
         lower, mentions = state.finder.mentions(document, state.frequencies)
         runs = [r for r in mentions if not r.headline]
+        # Only a surname that ends a run of two name words or more can have a full mention for a lone one to
+        # precede: runs of other surnames are passed over before their surroundings are read.
+        full_names = {run.words[-1].key for run in runs if len(run.words) > 1}
+        if not full_names:
+            return
         first_full: dict[str, Run] = {}
         first_lone: dict[str, Run] = {}
         person: set[str] = set()
-        personal = data.male_titles | data.female_titles | data.personal_titles
+        personal = state.personal_titles
+        text = document.text
+        blocks = document.blocks
         for run in runs:
-            if not run.words:
+            words = run.words
+            if not words or words[-1].key not in full_names:
                 continue
-            surname = run.words[-1].key
-            next_word, joined_after, determiner = _surroundings(document, run)
+            surname = words[-1].key
+            span = blocks[run.block].span
+            next_word, joined_after = _word_after(text, span, run)
             if joined_after:
                 continue  # "Okafor-led", "Okafor/Mensah"
-            if any(t in personal for t in run.titles):
+            if not personal.isdisjoint(run.titles):
                 person.add(surname)
-            if len(run.words) > 1 and " " in document.text[run.words[-2].end : run.words[-1].start]:
-                if len(run.words) <= 3 and next_word in data.reporting_verbs:
+            if len(words) > 1 and " " in text[words[-2].end : words[-1].start]:
+                if len(words) <= 3 and next_word in data.reporting_verbs:
                     person.add(surname)  # "Daniel Okafor said"
                 first_full.setdefault(surname, run)
-            elif surname not in first_full and len(run.words) == 1 and not determiner and next_word not in data.kinship:
+            elif (
+                surname not in first_full
+                and len(words) == 1
+                and next_word not in data.kinship
+                and not _determiner_before(text, span, run)
+            ):
                 first_lone.setdefault(surname, run)  # not "the Okafor report": that names no one yet
         frequencies = state.frequencies
         for surname, lone in first_lone.items():
