@@ -5,9 +5,10 @@ English list), a spell-checker word list from ``symspellpy`` (Google Books count
 so it holds real words rather than every string on the web), and ``codespell``'s dictionary of known
 misspellings. The built index is written as one file in the user cache folder (``copylint.cachedir``)
 and rebuilt when a source package changes. Loading it costs a few milliseconds because nothing large is
-built at start-up: words stay in one sorted text searched by bisection (results remembered), misspellings
-in sections split on first use, and the set of real words behind suggestions is built only when a
-suggestion is first needed.
+built at start-up: words stay in one sorted text searched by bisection, through every 32nd word of a
+section once the section is searched often (results remembered); misspellings are bisected in their
+section's lines, split on first use; and the real words behind suggestions become sets one length at a
+time, when a suggestion of that length is first needed (or many words that long have been looked up).
 
 Frequencies are Zipf values (log10 of occurrences per billion words: "the" is about 7.7, a word seen once
 per million words is 3.0, 0.0 means unknown).
@@ -36,7 +37,16 @@ FORMAT = 4  # bump when the cache layout or the build recipe changes
 WORD_ZIPF = 3.0  # a web-frequent form counts as a word from this frequency on (if no dictionary calls it a typo)
 _DICT_FLAG = 0x80  # high bit of a word's code: a real word (suggestion target), low bits: Zipf * 10
 _SECTION_KEY_LENGTH = 2
-_SPLIT_AFTER = 8  # lookups of new words in one section before it is split into a list
+# A section searched often keeps every _STRIDE-th word as a string ("marks"): bisection over those runs in C on a
+# short list, and one substring search over at most _STRIDE words of the sorted text finishes the lookup.
+# (Splitting whole sections made 300,000 strings that a bisection then visited all over memory.) Until a section
+# has had one lookup per _MARKS_AFTER of its words, the text itself is bisected: a story looks up a few words.
+_STRIDE = 32
+_MARKS_AFTER = 512
+# Once new words of one length have been looked up as often as this share of the real words of that length,
+# those words become a set (milliseconds): from then on is_word is one set lookup.
+_SET_AFTER_SHARE = 1 / 64
+CANDIDATES_MEMO = 4096  # cap on remembered candidate searches (a word a story repeats is searched once)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -82,13 +92,15 @@ class Vocabulary:
         self._offsets.frombytes(payload["offsets"])
         self._ranges: dict[str, tuple[int, int]] = payload["ranges"]
         self._seen: dict[str, int] = {}  # memo of looked-up words; the vocabulary of a news run is small
-        self._sections: dict[str, tuple[int, list[str]]] = {}  # split sections: (index of the first, words)
-        self._section_hits: dict[str, int] = {}  # lookups per section not split yet
-        self._real: frozenset[str] | None = None
+        self._marks: dict[str, list[str]] = {}  # per section searched: every _STRIDE-th word
+        self._section_lookups: dict[str, int] = {}  # lookups in sections without marks yet
         self._typo_sections: dict[str, str] = payload["typos"]
-        self._typos: dict[str, dict[str, str]] = {}
+        self._typos: dict[str, list[str]] = {}  # sections looked in: their sorted lines
         self._by_length_text: dict[int, str] = payload["by_length"]
         self._by_length: dict[int, list[str]] = {}
+        self._real_of_length: dict[int, frozenset[str]] = {}
+        self._new_of_length: dict[int, int] = {}  # new words looked up by length, until that length has a set
+        self._candidates: dict[tuple[str, int], list[tuple[str, int]]] = {}
 
     @classmethod
     def load(cls, cache_dir: Path | None = None) -> Vocabulary:
@@ -99,38 +111,41 @@ class Vocabulary:
 
     def _code(self, word: str) -> int:
         code = self._seen.get(word)
-        if code is not None:
-            return code
-        code = 0
-        key = word[:_SECTION_KEY_LENGTH]
-        section = self._sections.get(key)
-        if section is not None:
-            lo, words = section
-            index = bisect.bisect_left(words, word)
-            if index < len(words) and words[index] == word:
-                code = self._codes[lo + index]
-        elif (bounds := self._ranges.get(key)) is not None:
-            lo, hi = bounds
-            hits = self._section_hits.get(key, 0) + 1
-            self._section_hits[key] = hits
-            if hits >= _SPLIT_AFTER:
-                # A section looked up often is split once, so that bisection runs in C; a short run (one
-                # article) only bisects the sorted text and never pays for splitting a large section.
-                self._sections[key] = (lo, self._blob[self._offsets[lo] : self._offsets[hi] - 1].split("\n"))
-                return self._code(word)
-            blob, offsets = self._blob, self._offsets
-            while lo < hi:
-                middle = (lo + hi) // 2
-                found = blob[offsets[middle] : offsets[middle + 1] - 1]
-                if found < word:
-                    lo = middle + 1
-                elif found > word:
-                    hi = middle
-                else:
-                    code = self._codes[middle]
-                    break
-        self._seen[word] = code
+        if code is None:
+            bounds = self._ranges.get(word[:_SECTION_KEY_LENGTH])
+            code = self._seen[word] = 0 if bounds is None else self._find(word, *bounds)
         return code
+
+    def _find(self, word: str, lo: int, hi: int) -> int:
+        """The code of ``word`` among the words lo..hi-1 of the sorted text (0 if it is not there)."""
+        blob, offsets = self._blob, self._offsets
+        key = word[:_SECTION_KEY_LENGTH]
+        marks = self._marks.get(key)
+        if marks is None:
+            looked = self._section_lookups[key] = self._section_lookups.get(key, 0) + 1
+            if looked <= (hi - lo) // _MARKS_AFTER:
+                while lo < hi:
+                    middle = (lo + hi) // 2
+                    listed = blob[offsets[middle] : offsets[middle + 1] - 1]
+                    if listed < word:
+                        lo = middle + 1
+                    elif listed > word:
+                        hi = middle
+                    else:
+                        return self._codes[middle]
+                return 0
+            marks = self._marks[key] = [blob[offsets[i] : offsets[i + 1] - 1] for i in range(lo, hi, _STRIDE)]
+        step = bisect.bisect_right(marks, word) - 1
+        if step < 0:
+            return 0
+        first = lo + step * _STRIDE  # the word, if listed, is one of the _STRIDE words from here
+        if marks[step] == word:
+            return self._codes[first]
+        start = offsets[first]
+        found = blob.find(f"\n{word}\n", start, offsets[min(first + _STRIDE, hi)])
+        if found < 0:
+            return 0
+        return self._codes[first + blob.count("\n", start, found + 1)]  # found: the newline before the word
 
     def frequency(self, word: str) -> float:
         """Zipf frequency of the lower-case ``word`` (0.0 if never seen)."""
@@ -138,29 +153,32 @@ class Vocabulary:
 
     def is_word(self, word: str) -> bool:
         """True if the lower-case ``word`` is a real English word (not a known misspelling)."""
+        if "'" not in word:  # the set of real words of this length (none has an apostrophe), if built or due
+            length = len(word)
+            real = self._real_of_length.get(length)
+            if real is not None:
+                return word in real
+            if word not in self._seen:
+                looked = self._new_of_length[length] = self._new_of_length.get(length, 0) + 1
+                if looked >= _SET_AFTER_SHARE * self._count_of_length(length):
+                    return word in self._real_words_of_length(length)
         return bool(self._code(word) & _DICT_FLAG)
 
     def misspelling(self, word: str) -> Misspelling | None:
         """The known corrections of the lower-case ``word``, if it is a listed misspelling."""
         key = _section_key(word)
-        section = self._typos.get(key)
-        if section is None:
-            raw = self._typo_sections.get(key, "")
-            section = {}
-            for line in raw.split("\n") if raw else ():
-                wrong, _, right = line.partition("\t")
-                section[wrong] = right
-            self._typos[key] = section
-        data = section.get(word)
-        if data is None:
+        lines = self._typos.get(key)
+        if lines is None:
+            text = self._typo_sections.get(key, "")
+            lines = self._typos[key] = text.split("\n") if text else []
+        # sorted lines of "wrong\tcorrections": the word's line, if any, is the first from "word\t" on
+        probe = f"{word}\t"
+        index = bisect.bisect_left(lines, probe)
+        if index == len(lines) or not lines[index].startswith(probe):
             return None
+        data = lines[index][len(probe) :]
         fixable = not data.endswith(",")
         return Misspelling(tuple(c for c in data.split(",") if c), fixable)
-
-    def _real_words(self) -> frozenset[str]:
-        if self._real is None:
-            self._real = frozenset(w for text in self._by_length_text.values() for w in text.split("\n"))
-        return self._real
 
     def _words_of_length(self, length: int) -> list[str]:
         words = self._by_length.get(length)
@@ -170,33 +188,117 @@ class Vocabulary:
             self._by_length[length] = words
         return words
 
+    def _real_words_of_length(self, length: int) -> frozenset[str]:
+        """The real words (no apostrophes) of one length, as a set: built when a word that long is first looked near."""
+        words = self._real_of_length.get(length)
+        if words is None:
+            words = self._real_of_length[length] = frozenset(self._words_of_length(length))
+        return words
+
     def candidates(self, word: str, max_distance: int = 1) -> list[tuple[str, int]]:
         """Real words within ``max_distance`` edits (insert, delete, substitute, swap neighbours) of ``word``.
 
-        Returns ``(candidate, distance)`` pairs, nearest first; ``word`` itself is never included.
+        Returns ``(candidate, distance)`` pairs, nearest first; ``word`` itself is never included. ``word`` is one
+        word (edits are made as lines of text).
         """
-        found = dict.fromkeys(self._real_words().intersection(_edits1(word)) - {word}, 1)
-        if max_distance >= 2:
+        memo_key = (word, max_distance)
+        found = self._candidates.get(memo_key)
+        if found is None:
+            found = self._search(word, max_distance)
+            if len(self._candidates) < CANDIDATES_MEMO:
+                self._candidates[memo_key] = found
+        return list(found)
+
+    def _search(self, word: str, max_distance: int) -> list[tuple[str, int]]:
+        length = len(word)
+        # Each kind of edit makes strings of one length, matched against the real words of that length alone (real
+        # words hold no apostrophe, so no edit inserts one).
+        near = {
+            *self._real_words_of_length(length - 1).intersection(_deletions(word)),
+            *self._real_words_of_length(length).intersection(_lines(_replacements(word))),
+            *self._real_words_of_length(length + 1).intersection(_lines(_insertions(word))),
+        }
+        near.discard(word)
+        found = dict.fromkeys(near, 1)
+        if max_distance < 2:
+            return self._nearest_first(found)
+        scanned = []
+        for size in range(max(1, length - max_distance), length + max_distance + 1):
+            # Two edits make a word two letters shorter only by two deletions, and one letter shorter by a
+            # deletion and a replacement or swap: listing those strings costs less than comparing the word with
+            # every real word of that length (rapidfuzz below), unless the word is long and the words that long few.
+            if max_distance == 2 and size == length - 2:
+                edits = [shorter for deleted in set(_deletions(word)) for shorter in _deletions(deleted)]
+            elif max_distance == 2 and size == length - 1 and 27 * length * length < self._count_of_length(size):
+                edits = _lines(block for deleted in set(_deletions(word)) for block in _replacements(deleted))
+            else:
+                scanned.append(size)
+                continue
+            for candidate in self._real_words_of_length(size).intersection(edits):
+                # a deletion then a swap can pass for two edits when it is three (abc -> ac -> ca)
+                if candidate not in found and _osa_distance(word, candidate) == 2:
+                    found[candidate] = 2
+        if scanned:
             from rapidfuzz.distance import OSA  # imported only when a distance-2 search is needed
             from rapidfuzz.process import extract
 
-            for length in range(max(1, len(word) - max_distance), len(word) + max_distance + 1):
-                pool = self._words_of_length(length)
+            for size in scanned:
+                pool = self._words_of_length(size)
                 for candidate, distance, _ in extract(word, pool, scorer=OSA.distance, score_cutoff=max_distance, limit=None):
                     if candidate != word and candidate not in found:
                         found[candidate] = int(distance)
+        return self._nearest_first(found)
+
+    def _nearest_first(self, found: dict[str, int]) -> list[tuple[str, int]]:
         return sorted(found.items(), key=lambda item: (item[1], -self.frequency(item[0]), item[0]))
 
+    def _count_of_length(self, length: int) -> int:
+        """How many real words (no apostrophes) have ``length`` letters: their text holds one line of each."""
+        text = self._by_length_text.get(length, "")
+        return (len(text) + 1) // (length + 1) if text else 0
 
-def _edits1(word: str) -> set[str]:
-    """Every string one edit away (Norvig's generator, with adjacent swaps and inner apostrophes)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    edits = {left + right[1:] for left, right in splits if right}
-    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
-    edits.update(left + c + right[1:] for left, right in splits if right for c in _LETTERS)
-    edits.update(left + c + right for left, right in splits for c in _LETTERS)
-    edits.update(left + "'" + right for left, right in splits[1:-1])
-    return edits
+
+def _lines(blocks: Iterable[str]) -> list[str]:
+    return "\n".join(blocks).split("\n")
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+# Edits are made as lines of text and split once: one C call makes the strings (a comprehension made one
+# string a step, the main cost of a candidate search).
+def _replacements(word: str) -> list[str]:
+    """Lines of ``word`` with neighbours swapped and with each letter replaced by every letter (itself too)."""
+    blocks = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+    for i in range(len(word)):
+        left, right = word[:i], word[i + 1 :]
+        blocks.append(left + f"{right}\n{left}".join(_LETTERS) + right)
+    return blocks
+
+
+def _insertions(word: str) -> list[str]:
+    """Lines of ``word`` with every letter inserted at every place."""
+    blocks = []
+    for i in range(len(word) + 1):
+        left, right = word[:i], word[i:]
+        blocks.append(left + f"{right}\n{left}".join(_LETTERS) + right)
+    return blocks
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (rapidfuzz's OSA.distance): edits, and swaps of neighbours not edited again."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 # -- building and caching ----------------------------------------------------------------------------------

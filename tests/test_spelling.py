@@ -61,6 +61,47 @@ def test_vocabulary_candidates_are_real_words_nearest_first(vocabulary: Vocabula
     assert "goverment" not in dict(vocabulary.candidates("government", 1))
 
 
+@pytest.mark.parametrize("word", ["goverment", "govrnmnt", "carmaking", "doorstepping", "recieve", "abc", "aab", "xyzzy"])
+def test_vocabulary_candidates_are_every_real_word_that_close(vocabulary: Vocabulary, word: str) -> None:
+    """Edits listed and set lookups find what comparing the word with every real word of each length finds."""
+    from rapidfuzz.distance import OSA
+
+    expected = {
+        candidate: int(OSA.distance(word, candidate))
+        for size in range(len(word) - 2, len(word) + 3)
+        for candidate in vocabulary._words_of_length(size)  # every real word that long
+        if candidate != word and OSA.distance(word, candidate) <= 2
+    }
+    assert dict(vocabulary.candidates(word, 2)) == expected
+    assert dict(vocabulary.candidates(word, 1)) == {c: d for c, d in expected.items() if d == 1}
+
+
+def test_vocabulary_answers_the_same_before_and_after_its_lookup_tables_are_built() -> None:
+    """The first lookups bisect the sorted text; later ones use section marks and sets of words by length."""
+    from copylint import vocabulary as module
+
+    probe = Vocabulary.load()
+    words = probe._words_of_length(7)[::40] + probe._words_of_length(3)
+    words += [w[:-1] + "q" for w in words] + ["don't", "o'clock", "qzxvw", "colour", "a", ""]
+    first, second = module._load_cached.__wrapped__(None), module._load_cached.__wrapped__(None)
+    answers = {w: (first.is_word(w), first.frequency(w), first.misspelling(w)) for w in words}
+    assert {w: (second.is_word(w), second.frequency(w), second.misspelling(w)) for w in reversed(words)} == answers
+    assert first._marks and first._real_of_length  # both ways were taken
+    assert answers["colour"][0] and not answers["qzxvw"][0] and answers["don't"][0]
+
+
+def test_whole_word_counts_are_runs_of_letters_and_digits() -> None:
+    import re
+    from collections import Counter
+
+    from copylint.checks.spelling import _whole_words
+
+    text = "Tarnwick's tarnwick, Tarnwick2 tarnwicks x_tarnwick tarnwick\u0301 İstanbul straße ½tarnwick tarnwick."
+    runs = Counter(re.findall(r"[^\W_]+", text))
+    for word in [*runs, "tarnwick", "Tarnwick", "arnwick", "", "a b"]:
+        assert _whole_words(text, word) == runs[word], word
+
+
 @pytest.mark.parametrize(
     ("line", "corrections", "fixable"),
     [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -29,9 +28,6 @@ _TITLES = frozenset("mr mrs ms dr prof st gen col lt sgt capt gov sen rep rev jr
 _APOSTROPHES = ("'s", "’s")
 _CONTRACTION_TAILS = frozenset(["s", "t", "re", "ve", "ll", "d", "m"])
 _LOWER_WORD = re.compile(r"^[a-z]+(?:'[a-z]+)*$")
-# A whole word of letters is a maximal run of letters and digits: counting the runs once per document counts
-# every such word at once (one regex per unknown word was the slow path's main cost).
-_ALNUM_RUN = re.compile(r"[^\W_]+")
 
 # Affixes English builds new words with; a word made of one and a known word is coined, not misspelt.
 _PREFIXES = tuple(
@@ -163,26 +159,35 @@ class _Verdict:
 
 def _edit_cost(typo: str, word: str) -> float:
     """Weighted restricted Damerau-Levenshtein distance: cheap for the slips people make most."""
-    rows = len(typo) + 1
     cols = len(word) + 1
+    # inserting a missed letter: cheap when it is a doubled letter or a vowel (the same on every row)
+    missed = [0.0] + [
+        0.45 if (j > 1 and word[j - 2] == b) or (j < len(word) and word[j] == b) else (0.7 if b in "aeiou" else 1.0)
+        for j, b in enumerate(word, 1)
+    ]
     previous2: list[float] = []
     previous = [float(j) for j in range(cols)]
-    for i in range(1, rows):
+    for i, a in enumerate(typo, 1):
+        # deleting a typed letter: cheap when it doubled its neighbour
+        dropped = 0.45 if (i > 1 and typo[i - 2] == a) or (i < len(typo) and typo[i] == a) else 0.9
+        vowel, near, before = a in "aeiou", _NEIGHBOURS.get(a, ""), typo[i - 2] if i > 1 else ""
         current = [float(i)] + [0.0] * (cols - 1)
-        a = typo[i - 1]
         for j in range(1, cols):
             b = word[j - 1]
             if a == b:
                 current[j] = previous[j - 1]
                 continue
-            substitution = previous[j - 1] + _substitution_cost(a, b)
-            # deleting a typed letter: cheap when it doubled its neighbour
-            deletion = previous[j] + (0.45 if (i > 1 and typo[i - 2] == a) or (i < len(typo) and typo[i] == a) else 0.9)
-            # inserting a missed letter: cheap when it is a doubled letter or a vowel
-            missed = 0.45 if (j > 1 and word[j - 2] == b) or (j < len(word) and word[j] == b) else (0.7 if b in "aeiou" else 1.0)
-            insertion = current[j - 1] + missed
-            best = min(substitution, deletion, insertion)
-            if i > 1 and j > 1 and a == word[j - 2] and typo[i - 2] == b:
+            # substituting: vowels, letters that sound alike and neighbouring keys are the likely slips
+            if vowel and b in "aeiou":
+                substitution = previous[j - 1] + 0.6
+            elif a + b in _SOUND_ALIKE:
+                substitution = previous[j - 1] + 0.7
+            elif b in near:
+                substitution = previous[j - 1] + 0.75
+            else:
+                substitution = previous[j - 1] + 1.0
+            best = min(substitution, previous[j] + dropped, current[j - 1] + missed[j])
+            if j > 1 and before == b and a == word[j - 2]:
                 best = min(best, previous2[j - 2] + 0.55)
             current[j] = best
         previous2, previous = previous, current
@@ -205,8 +210,6 @@ def _consonant_y(word: str) -> bool:
     return len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou"
 
 
-
-
 def _cheap_slips(word: str, vowels: bool) -> set[str]:
     """Words one cheap slip from ``word``: neighbours swapped, a letter doubled or undoubled, (a vowel)."""
     found = set()
@@ -222,14 +225,20 @@ def _cheap_slips(word: str, vowels: bool) -> set[str]:
     return found
 
 
-def _substitution_cost(a: str, b: str) -> float:
-    if a in "aeiou" and b in "aeiou":
-        return 0.6
-    if a + b in _SOUND_ALIKE:
-        return 0.7
-    if b in _NEIGHBOURS.get(a, ""):
-        return 0.75
-    return 1.0
+def _whole_words(text: str, word: str) -> int:
+    """How many maximal runs of letters and digits (str.isalnum, the re module's [^\\W_]) in ``text`` are ``word``:
+    each occurrence is checked at both ends, with no table of the story's words built."""
+    if not word.isalnum():
+        return 0
+    found = 0
+    size, end_of_text = len(word), len(text)
+    at = text.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not text[at - 1].isalnum()) and (end == end_of_text or not text[end].isalnum()):
+            found += 1
+        at = text.find(word, at + 1)
+    return found
 
 
 class NonWord(BaseRule):
@@ -340,8 +349,6 @@ class _Scan:
         self.accepted_lower = accepted_lower
         self.max_suggestions = int(context.options.get("max_suggestions", 5))
         self._lower_text: str | None = None
-        self._lower_runs: Counter[str] | None = None
-        self._runs: Counter[str] | None = None
         self._left = self._right = ""
 
     def count(self, lower: str) -> int:
@@ -350,15 +357,11 @@ class _Scan:
             self._lower_text = self.text.lower()
         if self._lower_text.count(lower) < 2:  # a substring count first: one C call, rarely above one
             return 1
-        if self._lower_runs is None:
-            self._lower_runs = Counter(_ALNUM_RUN.findall(self._lower_text))
-        return self._lower_runs[lower]
+        return _whole_words(self._lower_text, lower)
 
     def lower_count(self, lower: str) -> int:
         """How often the word occurs in lower case as a whole word (an ordinary word, not a name)."""
-        if self._runs is None:
-            self._runs = Counter(_ALNUM_RUN.findall(self.text))
-        return self._runs[lower]
+        return _whole_words(self.text, lower)
 
     def examine(self, block: Block, tokens: tuple[Token, ...], index: int, token: Token, lower: str) -> Finding | None:
         """A finding for ``token`` if it is a non-word, else None."""
@@ -390,8 +393,9 @@ class _Scan:
 
     def _stem(self, word: str, lower: str) -> str | None:
         """The lower-case word to judge (a possessive dropped), or None if this form is never a typo anywhere."""
-        if "_" in word or any(c.isdigit() for c in word) or not word.replace("’", "'").isascii():
-            return None
+        plain = word.replace("’", "'")
+        if not plain.isascii() or not plain.replace("'", "").isalpha():
+            return None  # digits, an underscore or a letter outside ASCII
         if len(word) > 1 and word.isupper():
             return None  # acronym or all-caps headline
         stem = lower.replace("’", "'")
@@ -486,12 +490,7 @@ class _Scan:
         best = ranked[0] if ranked and " " not in ranked[0] else ""
         if best and vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and _edit_cost(stem, best) <= PLAIN_SLIP_COST:
             return False
-        for prefix in _PREFIXES:
-            if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
-                base = stem[len(prefix) :]
-                if self._base(base) or self._suffixed(base):
-                    return True
-        if self._suffixed(stem):
+        if self._affixed(stem):
             return True
         if any(" " not in r and vocabulary.frequency(r) >= PLAIN_SLIP_ZIPF for r in ranked):
             return False  # two words run together lose to any everyday word one edit away (indus+trey)
@@ -507,6 +506,15 @@ class _Scan:
             ):
                 return True
         return False
+
+    def _affixed(self, stem: str) -> bool:
+        """True if ``stem`` is a known word (or a suffixed one) with a prefix, or a known word with a suffix."""
+        for prefix in _PREFIXES:
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
+                base = stem[len(prefix) :]
+                if self._base(base) or self._suffixed(base):
+                    return True
+        return self._suffixed(stem)
 
     def _suffixed(self, stem: str) -> bool:
         for suffix in _SUFFIXES:
@@ -580,7 +588,15 @@ class _Scan:
             return _Verdict(tuple(self._order(stem, known.corrections)), known)
         if (frequency > 0 and self.count(stem) > 1) or self._variant(stem):
             return None
-        ranked = self._ranked(stem, frequency, max_distance=2 if len(stem) >= 5 and frequency == 0 else 1)
+        candidates = vocabulary.candidates(stem, 1)
+        if not candidates and len(stem) >= 5 and frequency == 0:
+            # Nothing one edit away, so every suggestion is two slips off and none is the cheap slip that would
+            # outrank a coinage in _coined: an affixed word is coined whatever the suggestions, and the
+            # distance-2 search (the slowest step of this rule) is not needed.
+            if self._affixed(stem):
+                return None
+            candidates = vocabulary.candidates(stem, 2)
+        ranked = self._ranked(stem, candidates)
         if self._coined(stem, ranked):
             return None
         if not ranked:
@@ -598,12 +614,10 @@ class _Scan:
             return None  # a term used twice and close to no everyday word (a currency, a species)
         return _Verdict(tuple(ranked), None)
 
-    def _ranked(self, stem: str, frequency: float, max_distance: int) -> list[str]:
-        """Real words near ``stem``, best first: likely slips to words that fit between the neighbours."""
+    def _ranked(self, stem: str, candidates: list[tuple[str, int]]) -> list[str]:
+        """Real words near ``stem`` (``candidates``, and two words run together), best first: likely slips to
+        words that fit between the neighbours."""
         vocabulary = self.vocabulary
-        candidates = vocabulary.candidates(stem, 1)
-        if not candidates and max_distance >= 2:
-            candidates = vocabulary.candidates(stem, 2)
         options = [c for c, _ in candidates if "'" not in c or "'" in stem]
         if stem.endswith("ys") and _consonant_y(stem[:-1]) and vocabulary.is_word(stem[:-2] + "ies"):
             options.append(stem[:-2] + "ies")  # companys: the plural of a consonant + y word
