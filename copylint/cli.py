@@ -456,6 +456,8 @@ def console() -> None:
     is left to do at exit: files are written and closed, worker processes joined, caches saved by ``main``.
     """
     code = main()
+    if _observed():
+        sys.exit(code)  # a profiler or coverage tool writes its data as the interpreter shuts down
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -464,6 +466,14 @@ def console() -> None:
         except (OSError, ValueError):
             code = code or EXIT_ERROR
     os._exit(code)
+
+
+def _observed() -> bool:
+    """True when a tracer, profiler or coverage tool watches this process."""
+    if sys.gettrace() is not None or sys.getprofile() is not None or "coverage" in sys.modules:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+: cProfile and coverage register as tools
+    return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))
 
 
 def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None) -> int:

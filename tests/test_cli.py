@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import run_cli
@@ -139,3 +141,30 @@ def test_version_and_help_exit_cleanly() -> None:
 def test_unsafe_fixes_needs_fix_or_diff(tmp_path: Path) -> None:
     result = run_cli(["check", str(write(tmp_path, "b.txt", DOUBLED)), "--unsafe-fixes"])
     assert result.code == 2 and "--unsafe-fixes needs" in result.err
+
+
+def test_the_command_ends_at_once_with_its_exit_code_and_output(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Harbour council meets\n\nThe the council met on Tuesday.\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "copylint", "check", "--select", "style/doubled-word", str(story)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "[style/doubled-word]" in run.stdout
+    assert run.stdout.rstrip().splitlines()[-1].startswith("1 finding")  # the summary was flushed before leaving
+    assert run.stderr == ""
+
+
+def test_a_watched_run_ends_normally_so_tools_can_write_their_data() -> None:
+    from copylint.cli import _observed
+
+    assert not _observed() or sys.gettrace() is not None or "coverage" in sys.modules
+    previous = sys.getprofile()
+    sys.setprofile(lambda *_: None)
+    try:
+        assert _observed()
+    finally:
+        sys.setprofile(previous)
