@@ -26,3 +26,24 @@ def user_cache_dir() -> Path:
     from platformdirs import user_cache_dir as platform_cache_dir
 
     return Path(platform_cache_dir(APP_NAME, appauthor=False))
+
+
+STALE_AFTER = 7 * 24 * 3600  # seconds since a cache file was written after which another may remove it
+
+
+def prune_stale(folder: Path, pattern: str, keep: Path, now: float | None = None) -> None:
+    """Remove the files of ``folder`` matching ``pattern``, other than ``keep``, written over a week ago.
+
+    They are tables built from other package data: an older install, or another copy of copylint (a second
+    virtual environment) sharing the folder. A fresher one may still be in use: removing it would make the two
+    rebuild their tables by turns, so it is left for a later run to clear.
+    """
+    import time  # only when a cache has just been written
+
+    cutoff = (time.time() if now is None else now) - STALE_AFTER
+    for stale in folder.glob(pattern):
+        try:
+            if stale != keep and stale.stat().st_mtime < cutoff:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            continue  # removed by another process meanwhile, or not ours to remove

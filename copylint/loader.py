@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copylint.cachedir import prune_stale
 from copylint.errors import RuleFileError
 from copylint.finding import Applicability, Severity
 from copylint.kinds import KIND_NAMES, DataRuleMeta, ExistenceRule, Pattern, PatternRule, SubstitutionRule, compile_pattern
@@ -274,9 +275,7 @@ def _cached_tables(files: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
         scratch = target.with_suffix(f".{os.getpid()}.tmp")
         scratch.write_bytes(marshal.dumps(tables))  # ValueError for values marshal cannot hold (TOML dates)
         os.replace(scratch, target)
-        for stale in folder.glob(f"rules-{_TABLES_FORMAT}-*-{len(files)}.marshal"):
-            if stale != target:
-                stale.unlink(missing_ok=True)  # the rules as they were before an edit
+        prune_stale(folder, f"rules-{_TABLES_FORMAT}-*-{len(files)}.marshal", target)  # rules before an edit
     except (OSError, ValueError):
         pass  # a read-only cache only costs the next start the parse
     return tables

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from copylint.cachedir import user_cache_dir
+from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.errors import CopylintError
 
 FORMAT_VERSION = 7
@@ -405,9 +405,7 @@ def _write_cache(path: Path, data: NgramData) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".ngrams-") as handle:
             handle.write(marshal.dumps(fields))
         os.replace(handle.name, path)
-        for stale in path.parent.glob("ngrams-*.marshal"):  # tables of older versions or other data
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        prune_stale(path.parent, "ngrams-*.marshal", path)  # tables of older versions or other data
     except OSError:
         return  # a read-only cache folder only costs the build time on the next run
 

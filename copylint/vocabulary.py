@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from copylint.cachedir import user_cache_dir
+from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.errors import CopylintError
 
 FORMAT = 4  # bump when the cache layout or the build recipe changes
@@ -427,7 +427,5 @@ def _load_cached(cache_dir: str | None) -> Vocabulary:
     payload = build_payload(files)
     with contextlib.suppress(OSError):  # a read-only cache dir only costs the build time on every run
         _write_atomic(path, marshal.dumps(payload))
-        for stale in folder.glob("vocabulary-*.marshal"):
-            if stale != path:
-                stale.unlink(missing_ok=True)  # an index built from older package data
+        prune_stale(folder, "vocabulary-*.marshal", path)  # an index built from other package data
     return Vocabulary(payload)

@@ -39,3 +39,19 @@ def test_same_folder_as_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
     platformdirs = pytest.importorskip("platformdirs")
     monkeypatch.delenv("COPYLINT_CACHE_DIR", raising=False)
     assert user_cache_dir() == Path(platformdirs.user_cache_dir("copylint", appauthor=False))
+
+
+def test_prune_stale_removes_only_old_other_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from copylint.cachedir import STALE_AFTER, prune_stale
+
+    keep, fresh, old, other = (tmp_path / n for n in ("t-new.marshal", "t-b.marshal", "t-old.marshal", "u-old.marshal"))
+    for path in (keep, fresh, old, other):
+        path.write_bytes(b"x")
+    long_ago = time.time() - STALE_AFTER - 60
+    for path in (keep, old, other):
+        os.utime(path, (long_ago, long_ago))
+    prune_stale(tmp_path, "t-*.marshal", keep)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t-b.marshal", "t-new.marshal", "u-old.marshal"]

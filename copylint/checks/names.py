@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from copylint.cachedir import user_cache_dir
+from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.document import TokenKind
 from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
@@ -477,9 +477,7 @@ def _cached(cache_dir: Path | None, source: Path, stem: str, build: Callable[[li
             temporary = cache.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(marshal.dumps(value))
             os.replace(temporary, cache)
-            for stale in cache.parent.glob(f"{stem}-*.marshal"):  # tables of an earlier install of wordfreq
-                if stale != cache:
-                    stale.unlink(missing_ok=True)
+            prune_stale(cache.parent, f"{stem}-*.marshal", cache)  # tables of another install of wordfreq
         except OSError:
             pass  # a read-only cache directory only costs time
     return value
