@@ -71,7 +71,6 @@ class NgramModel:
         self.values = memoryview(data.bigram_counts).cast("f")
         self._neighbour_ids = memoryview(data.neighbours).cast("I")
         self._neighbour_offsets = memoryview(data.neighbour_offsets).cast("I")
-        self.suffixes = data.suffixes.split("\n")
         self.suffix_mass = memoryview(data.suffix_mass).cast("d")
         self.class_keys = memoryview(data.class_keys).cast("q")
         self.class_values = memoryview(data.class_counts).cast("f")
@@ -110,9 +109,7 @@ class NgramModel:
     def attested(self, first: int, second: int, left: bool) -> bool:
         """True if the pair is listed, or the context word's class (``first`` if ``left``) is listed with the
         other word: "retreating from" is not listed, but words ending in -ing are often followed by "from"."""
-        key = first << ID_BITS | second
-        pairs = self._pair_dict
-        if (pairs.get(key, 0.0) if pairs is not None else self.pair(first, second)) > 0.0:
+        if self.pair(first, second) > 0.0:
             return True
         suffix = self.suffix_id(first if left else second)
         if suffix < 0:
