@@ -48,6 +48,21 @@ class Lexicon:
         return _FileReader(self.path, self.raw).fail(message, needle)
 
 
+class LexiconKey:
+    """Lexicon files compared by rule, path and text (their parsed entries need not be hashable), so that
+    rules fed the same files can share one prepared state through a memo keyed on them."""
+
+    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
+        self.lexicons = lexicons
+        self._key = tuple((lexicon.rule, lexicon.path, lexicon.raw) for lexicon in lexicons)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LexiconKey) and other._key == self._key
+
+
 @dataclass(frozen=True)
 class RuleData:
     """Everything read from rule data directories: rules and accepted words."""

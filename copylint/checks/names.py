@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.document import TokenKind
 from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.loader import LexiconKey
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
 
 if TYPE_CHECKING:
@@ -698,26 +699,11 @@ class NamesState:
 
 
 def _prepare(inputs: PrepareInput) -> NamesState:
-    return _shared_state(_LexiconKey(tuple(inputs.lexicons)))
-
-
-class _LexiconKey:
-    """Lexicon files compared by rule, path and text, so that the three names rules fed the same files share one
-    prepared state (one validation, one run pattern compiled) instead of each building its own."""
-
-    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
-        self.lexicons = lexicons
-        self._key = tuple((lexicon.rule, lexicon.path, lexicon.raw) for lexicon in lexicons)
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _LexiconKey) and other._key == self._key
+    return _shared_state(LexiconKey(tuple(inputs.lexicons)))
 
 
 @functools.lru_cache(maxsize=4)
-def _shared_state(key: _LexiconKey) -> NamesState:
+def _shared_state(key: LexiconKey) -> NamesState:
     """A pure function's memo: the state depends only on the lexicon files (a bad file raises, and is not kept)."""
     data = parse_name_lexicons(key.lexicons)
     return NamesState(data, EnglishFrequencies(), RunFinder(data))

@@ -13,12 +13,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.loader import LexiconKey
 from copylint.quantities import Bound, Extractor, Kind, Quantity, build_lexicon, lemma
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc
 
 if TYPE_CHECKING:
     from copylint.document import Document
-    from copylint.loader import Lexicon
 
 # Evidence needed before two differing numbers are called a contradiction (see _same_thing); a desk may raise
 # it with the rule option ``min_evidence`` to see fewer, surer findings, or lower it to see more.
@@ -43,22 +43,8 @@ class NumbersState:
     extractor: Extractor
 
 
-class _LexiconKey:
-    """Lexicon files compared by path and text, so that rules fed the same files share one extractor."""
-
-    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
-        self.lexicons = lexicons
-        self._key = tuple((lex.rule, lex.path, lex.raw) for lex in lexicons)
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _LexiconKey) and other._key == self._key
-
-
 @functools.lru_cache(maxsize=4)
-def _shared_extractor(key: _LexiconKey) -> Extractor:
+def _shared_extractor(key: LexiconKey) -> Extractor:
     """One extractor per set of lexicon files: a pure function's memo, so the five numbers rules of a rule set
     read each document's quantities once (the extractor remembers the last document it read)."""
     return Extractor(build_lexicon(key.lexicons))
@@ -71,7 +57,7 @@ class _NumbersRule(BaseRule):
 
     def prepare(self, inputs: PrepareInput) -> NumbersState:
         """Merge and validate the ``numbers`` lexicons into an extractor (one per set of lexicon files)."""
-        return NumbersState(_shared_extractor(_LexiconKey(tuple(inputs.lexicons))))
+        return NumbersState(_shared_extractor(LexiconKey(tuple(inputs.lexicons))))
 
     @staticmethod
     def _extractor(context: RuleContext) -> Extractor:
