@@ -9,6 +9,7 @@ into place only if every line could be read; otherwise nothing is written.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from copylint.changes import Baseline, touches
 from copylint.document import LineIndex
-from copylint.engine import FileResult, lint_documents
+from copylint.engine import BATCH_GC_THRESHOLDS, FileResult, lint_documents
 from copylint.errors import CopylintError
 from copylint.finding import Applicability, Edit, Finding, Fix, Severity
 from copylint.fixes import fix_until_stable
@@ -162,6 +163,7 @@ _WORKER_JOB: list[Job] = []  # set once in each worker process by _init_worker (
 
 def _init_worker(job: Job) -> None:
     _WORKER_JOB[:] = [job]
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)  # the parent froze what the worker inherits (see _pool)
 
 
 def _work(chunk: list[tuple[int, bytes]]) -> list[LineOutcome]:
@@ -486,8 +488,6 @@ def _pool(jobs: int, job: Job) -> Any:
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    import gc
-
     gc.freeze()  # the workers' collectors then leave the inherited objects (and their pages) alone
     recycle = max(1, RECYCLE_BYTES // CHUNK_BYTES)
     return multiprocessing.get_context("fork").Pool(

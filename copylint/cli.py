@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -209,7 +210,7 @@ def _color_wanted(choice: str, stream: TextIO, to_file: bool) -> bool:
 def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO, cold: ColdStart | None = None) -> int:
     """Check, fix or diff the given inputs and write the report."""
     from copylint.backends import Backends
-    from copylint.engine import FileResult
+    from copylint.engine import FileResult, batch_collection
     from copylint.fixes import allowed_applicabilities, fix_until_stable
     from copylint.loader import load_builtin
     from copylint.output import Report, render
@@ -234,51 +235,53 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     fixed_total = 0
     failing = False
     stdin_fixed: str | None = None
-    for target in targets:
-        label = args.stdin_filename or "-" if target is None else str(target)
-        try:
-            anchor = Path(args.stdin_filename or "stdin.txt").absolute() if target is None else target
-            ruleset = settings.ruleset_for(anchor)
-            for active in ruleset.active:
-                rules.setdefault(active.rule.id, active.rule)
-            anchors[label] = anchor
-            fmt = _choose_format(args, label)
-            if target is not None and fmt.name == "jsonl":
-                archives.append(target)
-                continue
-            source = (
-                decode(stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode(), label)
-                if target is None
-                else read_source(target)
-            )
-            lint = gates.wrap(_lint_function(fmt, label, ruleset), label)
-            if args.fix or args.diff:
-                outcome = fix_until_stable(source.text, lint, allowed)
-                if not outcome.settled:
-                    errors.append(f"{label}: fixes did not settle after repeated passes; left unapplied")
-                    findings = lint(source.text)
+    # Over many files the collector is tuned for a long run; one file is over before that would pay.
+    with batch_collection() if len(targets) > 1 else nullcontext():
+        for target in targets:
+            label = args.stdin_filename or "-" if target is None else str(target)
+            try:
+                anchor = Path(args.stdin_filename or "stdin.txt").absolute() if target is None else target
+                ruleset = settings.ruleset_for(anchor)
+                for active in ruleset.active:
+                    rules.setdefault(active.rule.id, active.rule)
+                anchors[label] = anchor
+                fmt = _choose_format(args, label)
+                if target is not None and fmt.name == "jsonl":
+                    archives.append(target)
+                    continue
+                source = (
+                    decode(stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode(), label)
+                    if target is None
+                    else read_source(target)
+                )
+                lint = gates.wrap(_lint_function(fmt, label, ruleset), label)
+                if args.fix or args.diff:
+                    outcome = fix_until_stable(source.text, lint, allowed)
+                    if not outcome.settled:
+                        errors.append(f"{label}: fixes did not settle after repeated passes; left unapplied")
+                        findings = lint(source.text)
+                    else:
+                        findings = outcome.remaining
+                        if outcome.text != source.text:
+                            if args.diff:
+                                diffs.append(_unified_diff(label, source.text, outcome.text))
+                            elif target is None:
+                                stdin_fixed = outcome.text
+                            else:
+                                write_atomic(target, source.encode(outcome.text))
+                            fixed_total += outcome.applied
+                            results.append(FileResult(label, outcome.text, tuple(findings)))
+                            failing |= _fails(findings, settings, anchor)
+                            continue
                 else:
-                    findings = outcome.remaining
-                    if outcome.text != source.text:
-                        if args.diff:
-                            diffs.append(_unified_diff(label, source.text, outcome.text))
-                        elif target is None:
-                            stdin_fixed = outcome.text
-                        else:
-                            write_atomic(target, source.encode(outcome.text))
-                        fixed_total += outcome.applied
-                        results.append(FileResult(label, outcome.text, tuple(findings)))
-                        failing |= _fails(findings, settings, anchor)
-                        continue
-            else:
-                findings = lint(source.text)
-            results.append(FileResult(label, source.text, tuple(findings)))
-            failing |= _fails(findings, settings, anchor)
-        except CopylintError as exc:
-            errors.append(str(exc))
-        finally:
-            if cold is not None:
-                cold.started()
+                    findings = lint(source.text)
+                results.append(FileResult(label, source.text, tuple(findings)))
+                failing |= _fails(findings, settings, anchor)
+            except CopylintError as exc:
+                errors.append(str(exc))
+            finally:
+                if cold is not None:
+                    cold.started()
     if cold is not None:
         cold.started()  # no file at all
     if gates.baseline is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from copylint.document import Document
@@ -90,3 +92,29 @@ def lint_documents(path: str, source: str, documents: Sequence[Document], rulese
     """Lint every document parsed from one file."""
     findings = [to_source(doc, f) for doc in documents for f in lint_document(doc, ruleset)]
     return FileResult(path, source, sort_findings(findings))
+
+
+# Young objects are collected every BATCH_GC_THRESHOLDS[0] allocations of containers rather than 700: linting
+# makes many short-lived ones (tokens, findings), freed by reference counting long before, while the memo
+# tables that rules grow as they go are re-scanned by every older collection. The default settings cost about a
+# tenth of a long run.
+BATCH_GC_THRESHOLDS = (10_000, 10, 10)
+
+
+@contextmanager
+def batch_collection() -> Iterator[None]:
+    """Collect cyclic garbage less often while linting many documents, as the command line does.
+
+    What is loaded so far (rule data, models) is frozen out of the collector's scans, and collections are
+    spaced out (``BATCH_GC_THRESHOLDS``); the previous settings are restored on leaving.
+    """
+    previous = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        if not frozen_before:  # a caller's own freeze stays as it was
+            gc.unfreeze()
