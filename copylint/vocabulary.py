@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from copylint.cachedir import prune_stale, user_cache_dir
+from copylint.editdistance import osa_distance
 from copylint.errors import CopylintError
 
 FORMAT = 4  # bump when the cache layout or the build recipe changes
@@ -236,7 +237,7 @@ class Vocabulary:
                 continue
             for candidate in self._real_words_of_length(size).intersection(edits):
                 # a deletion then a swap can pass for two edits when it is three (abc -> ac -> ca)
-                if candidate not in found and _osa_distance(word, candidate) == 2:
+                if candidate not in found and osa_distance(word, candidate, 2) == 2:
                     found[candidate] = 2
         if scanned:
             from rapidfuzz.distance import OSA  # imported only when a distance-2 search is needed
@@ -284,21 +285,6 @@ def _insertions(word: str) -> list[str]:
         left, right = word[:i], word[i:]
         blocks.append(left + f"{right}\n{left}".join(_LETTERS) + right)
     return blocks
-
-
-def _osa_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (rapidfuzz's OSA.distance): edits, and swaps of neighbours not edited again."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                best = min(best, previous2[j - 2] + 1)
-            current[j] = best
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 # -- building and caching ----------------------------------------------------------------------------------
