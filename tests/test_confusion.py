@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 from pathlib import Path
 
 import pytest
@@ -333,8 +334,44 @@ def test_model_is_cached_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
     ngrams._write_cache(cache, data)
     again = ngrams._read_cache(cache)
     assert again == data
+    reloaded = ngrams.NgramModel(again)
+    assert [reloaded.word_id(w) for w in ("form", "from", "the", "town", "tow")] == [
+        model.word_id(w) for w in ("form", "from", "the", "town", "tow")
+    ]
+    assert reloaded.pair(reloaded.word_id("from"), reloaded.word_id("the")) == 800.0
+    whole = cache.read_bytes()
+    cache.write_bytes(whole[:-5])  # cut short, as by a full disk
+    assert ngrams._read_cache(cache) is None
+    cache.write_bytes(b"")
+    assert ngrams._read_cache(cache) is None
     cache.write_bytes(b"not a model")
     assert ngrams._read_cache(cache) is None
+
+
+def test_sorted_words_are_read_in_place_and_found_by_id() -> None:
+    words = ["as", "at", "form", "from", "has"]
+    data = ngrams.NgramData(
+        words="".join(w + "\n" for w in words),
+        word_starts=array.array("I", [0, 3, 6, 11, 16, 20]).tobytes(),
+        unigrams=b"",
+        bigram_keys=b"",
+        bigram_counts=b"",
+        neighbours=b"",
+        neighbour_offsets=b"",
+        suffixes="",
+        suffix_mass=b"",
+        word_suffixes=b"",
+        class_keys=b"",
+        class_counts=b"",
+        floor=1.0,
+        total=1.0,
+    )
+    sorted_words = ngrams.NgramModel(data).words
+    assert list(sorted_words) == words and len(sorted_words) == 5
+    assert sorted_words[-1] == "has" and sorted_words[1:3] == ["at", "form"]
+    assert [sorted_words.index_of(w) for w in [*words, "a", "fro", "hat", "zz", ""]] == [0, 1, 2, 3, 4, -1, -1, -1, -1, -1]
+    with pytest.raises(IndexError):
+        sorted_words[5]
 
 
 def test_missing_count_files_are_a_copylint_error(tmp_path: Path) -> None:
