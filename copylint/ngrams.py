@@ -66,13 +66,18 @@ class NgramData:
 
 
 class SortedWords(Sequence[str]):
-    """The model's sorted words read in place from one string: splitting it into 82,765 strings cost ~9 ms of
-    every start, whereas a run looks up a few hundred words (a batch some tens of thousands, each once)."""
+    """The model's sorted words read in place from one string: splitting it into 82,765 strings costs ~9 ms,
+    more than one article's few hundred look-ups. After ``SPLIT_AFTER`` look-ups (a batch) it is split once,
+    as a list answers a look-up several times faster."""
+
+    SPLIT_AFTER = 2_000
 
     def __init__(self, text: str, starts: Sequence[int]) -> None:
         self._text = text
         self._starts = starts
         self._count = len(starts) - 1
+        self._lookups = 0
+        self._list: list[str] | None = None
 
     def __len__(self) -> int:
         return self._count
@@ -84,6 +89,8 @@ class SortedWords(Sequence[str]):
     def __getitem__(self, index: slice) -> list[str]: ...
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
+        if self._list is not None:
+            return self._list[index]
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
         if index < 0:
@@ -94,6 +101,14 @@ class SortedWords(Sequence[str]):
 
     def index_of(self, word: str) -> int:
         """The id of ``word``, or -1 if it is not one of the words."""
+        words = self._list
+        if words is None:
+            self._lookups += 1
+            if self._lookups >= self.SPLIT_AFTER:
+                words = self._list = self._text.split("\n")[:-1]
+        if words is not None:
+            i = bisect.bisect_left(words, word)
+            return i if i < self._count and words[i] == word else -1
         text, starts = self._text, self._starts
         i = bisect.bisect_left(range(self._count), word, key=lambda k: text[starts[k] : starts[k + 1] - 1])
         return i if i < self._count and text[starts[i] : starts[i + 1] - 1] == word else -1

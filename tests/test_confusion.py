@@ -372,6 +372,9 @@ def test_sorted_words_are_read_in_place_and_found_by_id() -> None:
     assert [sorted_words.index_of(w) for w in [*words, "a", "fro", "hat", "zz", ""]] == [0, 1, 2, 3, 4, -1, -1, -1, -1, -1]
     with pytest.raises(IndexError):
         sorted_words[5]
+    sorted_words.SPLIT_AFTER = 1  # as in a batch: split into a list, with the same answers
+    assert [sorted_words.index_of(w) for w in [*words, "a", "fro", "hat", "zz", ""]] == [0, 1, 2, 3, 4, -1, -1, -1, -1, -1]
+    assert sorted_words._list == words and sorted_words[-1] == "has" and sorted_words[1:3] == ["at", "form"]
 
 
 def test_missing_count_files_are_a_copylint_error(tmp_path: Path) -> None:
