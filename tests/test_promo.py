@@ -7,12 +7,26 @@ tests/fixtures/rules/promo/.
 from __future__ import annotations
 
 import marshal
+import re
+import subprocess
+import sys
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from copylint.checks.promo import _WORD_END, PROMO_RULES, CueSet, _cue_regex, compile_cues, cue_prefixes, find_promos
+from copylint.checks.promo import (
+    _WORD_END,
+    _WORD_END_STDLIB,
+    PROMO_RULES,
+    CueSet,
+    LazyPattern,
+    _cue_regex,
+    compile_cues,
+    cue_prefixes,
+    find_promos,
+)
 from copylint.config import Config
 from copylint.document import LineIndex
 from copylint.errors import RuleFileError
@@ -283,7 +297,7 @@ def test_prefixes_are_derived_from_the_cue_patterns() -> None:
     assert cues.cues[0].prefixes == ("read mor",)
     assert cues.cues[1].prefixes == ("more sto", "related")
     lexicon = _lexicon([{"cue": "[«»] ?lire aussi", "tail": "any"}])
-    assert cue_prefixes(compile_cues((lexicon,), use_cache=False).cues[0].pattern.get()) is None
+    assert cue_prefixes(compile_cues((lexicon,), use_cache=False).cues[0].pattern.regex_pattern()) is None
 
 
 def test_cues_without_a_literal_prefix_still_match_through_the_slow_path() -> None:
@@ -312,6 +326,73 @@ def test_cues_without_a_literal_prefix_still_match_through_the_slow_path() -> No
 )
 def test_cue_spaces_become_runs_of_whitespace_outside_classes_and_escapes(cue: str, expected: str) -> None:
     assert _cue_regex(cue) == f"(?:{expected}){_WORD_END}"
+
+
+# --- which engine compiles a cue ------------------------------------------------------------------------
+
+
+def test_plain_cues_compile_with_the_stdlib_re() -> None:
+    pattern = LazyPattern(_cue_regex("read more")).get()
+    assert isinstance(pattern, re.Pattern)
+    assert [bool(pattern.match(text)) for text in ("READ  MORE:", "Read more", "Read mores", "Read moreé", "Read more2")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_word_end_means_the_same_to_re_as_to_regex_on_every_assigned_character() -> None:
+    regex = pytest.importorskip("regex")
+    assigned = [chr(i) for i in range(sys.maxunicode + 1) if unicodedata.category(chr(i)) != "Cn"]
+    text = "a" + "a".join(assigned) + "a"  # each character after a letter and before one
+    by_regex = [m.start() for m in regex.finditer(_WORD_END, text, regex.IGNORECASE)]
+    by_re = [m.start() for m in re.finditer(_WORD_END_STDLIB, text, re.IGNORECASE)]
+    assert by_re == by_regex
+
+
+@pytest.mark.parametrize(
+    ("cue", "matching", "other"),
+    [
+        (r"read \p{L}+", "Read Valdoro", "Read 2024"),  # re has no \p{..}
+        (r"(?:reed){e<=1} more", "Read more", "Rent more"),  # re would take a fuzzy constraint for literal braces
+        (r"read[[:digit:]]", "Read7", "Read:"),  # ...and a POSIX class for a nested set
+        (r"(?<=^|\. )read on", "Read on", "Reading on"),  # variable-width lookbehind
+    ],
+)
+def test_cues_in_syntax_only_regex_reads_compile_with_regex(cue: str, matching: str, other: str) -> None:
+    pytest.importorskip("regex")
+    pattern = LazyPattern(_cue_regex(cue)).get()
+    assert not isinstance(pattern, re.Pattern)
+    assert pattern.match(matching) is not None
+    assert pattern.match(other) is None
+
+
+def test_a_desk_cue_that_needs_regex_still_flags_its_promo() -> None:
+    lexicon = _lexicon([{"cue": r"\p{L}+ picks", "tail": "title", "case": "any"}])
+    cues = compile_cues((lexicon,), use_cache=False)
+    text = "Floodwater cuts off Kellan Isle\n\nThe river rose.\n\nEDITOR PICKS Harbour Weekly\n"
+    document = plaintext.parse(text, "t")[0]
+    assert [text[p.span.start : p.span.end] for p in find_promos(document, cues)] == ["EDITOR PICKS Harbour Weekly"]
+    assert not isinstance(cues.cues[0].pattern.get(), re.Pattern)
+
+
+def test_checking_an_article_with_a_photo_credit_does_not_import_regex(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Orvik ferry returns after storm repairs\n\n"
+        "The Orvik ferry carried its first passengers in three weeks on Monday after storm repairs to the "
+        "harbour wall were finished ahead of schedule. (Photo: Tomas Brell/Orvik Courier)\n\n"
+        "\u201cPeople can get to work again,\u201d harbour master Ines Varga said. Crossings run every hour.\n",
+        encoding="utf-8",
+    )
+    assert run_cli(["check", str(story)]).code == 1  # in-process first: the prefix cache is then warm
+    code = "import sys; from copylint.cli import main; main(['check', sys.argv[1]]); print('regex' in sys.modules)"
+    repo = Path(__file__).resolve().parents[1]  # the working directory comes first on the path: this copylint
+    done = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, check=False, cwd=repo)
+    assert "[promo/image-credit]" in done.stdout, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
 
 
 def _scanners(cues: CueSet) -> tuple[object, ...]:

@@ -57,7 +57,14 @@ _ENTRY_KEYS = frozenset({"cue", "tail", "case", "max_words", "novel", "anywhere"
 _JUNK = r"(?:[/|»•*\-–—\[(][ \t\u00a0]*)?"
 _LEAD_MARK = r"""[.!?…]["”’')\]]{0,2}|["”’)\]]|\n"""  # a sentence end, a closing quote or bracket, a line break
 _LEAD = rf"(?P<lead>^|{_LEAD_MARK})[ \t\u00a0]*{_JUNK}"
+# A cue ends where it is not between two letters or digits. The stdlib re has no \p{..}: there [^\W_] (str.isalnum)
+# says the same, with U+0345, a combining mark that regex's case-insensitive \p{L} takes for the iota it folds to.
+# Over every character Python's Unicode data assigns, the two match alike (tests/test_promo.py checks).
 _WORD_END = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
+_WORD_END_STDLIB = r"(?:(?<![^\W_]|\u0345)|(?![^\W_]|\u0345))"
+# regex syntax that re compiles but reads otherwise (a fuzzy constraint "{e<=1}" as literal braces, a POSIX class
+# "[a[:digit:]]" as plain characters) or only with a FutureWarning ("[[", "--", "&&"): such a cue stays on regex.
+_MISREAD_BY_RE = re.compile(r"\{(?!\d+\}|\d*,\d*\})|\[\[|\[:\^?\w+:\]|--|&&|\|\||~~")
 _TRAILING_MARKS = " \t\u00a0:.;,-–—→»›>|…!*]"
 # A cue's pieces: an escape, a character class (to its end if unclosed), a space with an optional ? or *, a run
 # of anything else, or a lone backslash at the end.
@@ -85,21 +92,44 @@ _CACHE_FORMAT = "promo-prefixes-3"
 
 
 class LazyPattern:
-    """A cue's regular expression, compiled the first time a pre-filter lets a candidate through."""
+    """A cue's regular expression (regex syntax, case-insensitive), compiled the first time a pre-filter lets a
+    candidate through.
 
-    __slots__ = ("_compiled", "source")
+    ``get`` compiles it with the stdlib re where re reads it alike, as most cues are plain: importing regex costs
+    a start about 20 ms. ``regex_pattern`` is for what only regex does (overlapped and partial matching).
+    """
 
-    def __init__(self, source: str, compiled: regex.Pattern[str] | None = None) -> None:
+    __slots__ = ("_compiled", "_regex", "source")
+
+    def __init__(self, source: str) -> None:
         self.source = source
-        self._compiled = compiled
+        self._compiled: re.Pattern[str] | regex.Pattern[str] | None = None
+        self._regex: regex.Pattern[str] | None = None
 
-    def get(self) -> regex.Pattern[str]:
-        """The compiled pattern (case-insensitive)."""
+    def get(self) -> re.Pattern[str] | regex.Pattern[str]:
+        """The compiled pattern: with re if it reads the pattern as regex does, else with regex."""
         if self._compiled is None:
-            import regex  # about 15 ms to import: only once a pre-filter lets a candidate through
-
-            self._compiled = regex.compile(self.source, regex.IGNORECASE)
+            self._compiled = _stdlib_pattern(self.source) or self.regex_pattern()
         return self._compiled
+
+    def regex_pattern(self) -> regex.Pattern[str]:
+        """The pattern compiled with regex (raises ``regex.error`` if it is invalid)."""
+        if self._regex is None:
+            import regex  # about 20 ms to import: only for cues that need it, or to check cues on a cache miss
+
+            self._regex = regex.compile(self.source, regex.IGNORECASE)
+        return self._regex
+
+
+def _stdlib_pattern(source: str) -> re.Pattern[str] | None:
+    """``source`` compiled with re, or None if re rejects it or would read it otherwise than regex."""
+    source = source.replace(_WORD_END, _WORD_END_STDLIB)
+    if _MISREAD_BY_RE.search(source):
+        return None
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error:
+        return None  # regex's extras (\p{..}, variable-width lookbehind...)
 
 
 class _LazyRe:
@@ -307,7 +337,7 @@ def _compile_checked(lexicon: Lexicon, cue: Cue) -> regex.Pattern[str]:
     import regex  # only when the cache of prefixes is missed: every pattern is then checked
 
     try:
-        compiled = cue.pattern.get()
+        compiled = cue.pattern.regex_pattern()  # cue_prefixes matches partially, which only regex does
     except regex.error as exc:
         raise lexicon.error(f"invalid regular expression {cue.source!r}: {exc}", cue.source[:24]) from None
     if compiled.match(""):
@@ -534,7 +564,7 @@ def _candidates(text: str, cues: CueSet) -> Iterator[tuple[int, int]]:
         for m in cues.body.finditer(text):
             yield m.start("cue"), (m.start("lead") if m.group("lead") == "\n" else m.end("lead"))
     if cues.slow_starts is not None:
-        for found in cues.slow_starts.get().finditer(text, overlapped=True):
+        for found in cues.slow_starts.regex_pattern().finditer(text, overlapped=True):
             lead = found.group("lead")
             if found.start() == 0 and lead == "":
                 yield found.start("cue"), -1
