@@ -4,11 +4,12 @@ Built once, at first use, from data that packages ship: word frequencies from ``
 English list), a spell-checker word list from ``symspellpy`` (Google Books counts filtered through SCOWL,
 so it holds real words rather than every string on the web), and ``codespell``'s dictionary of known
 misspellings. The built index is written as one file in the user cache folder (``copylint.cachedir``)
-and rebuilt when a source package changes. Loading it costs a few milliseconds because nothing large is
-built at start-up: words stay in one sorted text searched by bisection, through every 32nd word of a
-section once the section is searched often (results remembered); misspellings are bisected in their
-section's lines, split on first use; and the real words behind suggestions become sets one length at a
-time, when a suggestion of that length is first needed (or many words that long have been looked up).
+and rebuilt when a source package changes. It is mapped into memory, not unpacked (``copylint.mappedfile``),
+so loading it costs well under a millisecond and nothing large is built at start-up: words stay in one sorted
+text searched by bisection in place, through every 32nd word of a section once the section is searched often
+(results remembered); misspellings are bisected in their section's lines, decoded and split on first use; and
+the real words behind suggestions become sets one length at a time, when a suggestion of that length is first
+needed (or many words that long have been looked up).
 
 Frequencies are Zipf values (log10 of occurrences per billion words: "the" is about 7.7, a word seen once
 per million words is 3.0, 0.0 means unknown).
@@ -19,22 +20,31 @@ from __future__ import annotations
 import bisect
 import contextlib
 import importlib.util
-import marshal
 import math
-import os
 import zlib
-from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
 
 from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.editdistance import osa_distance
 from copylint.errors import CopylintError
+from copylint.mappedfile import (
+    Buffer,
+    KeyedParts,
+    MappedFile,
+    SortedWords,
+    boundary_bytes,
+    map_file,
+    pack,
+    uint_bytes,
+    unpack,
+    write_atomic,
+)
 
-FORMAT = 4  # bump when the cache layout or the build recipe changes
+FORMAT = 6  # bump when the cache layout or the build recipe changes
 WORD_ZIPF = 3.0  # a web-frequent form counts as a word from this frequency on (if no dictionary calls it a typo)
 _DICT_FLAG = 0x80  # high bit of a word's code: a real word (suggestion target), low bits: Zipf * 10
 _SECTION_KEY_LENGTH = 2
@@ -86,18 +96,15 @@ def parse_codespell_line(line: str) -> tuple[str, Misspelling] | None:
 class Vocabulary:
     """Lookups into the cached vocabulary: frequency, is-a-word, known misspellings, close candidates."""
 
-    def __init__(self, payload: dict[str, Any]) -> None:
-        self._blob: str = payload["words"]  # every word, sorted, each followed by a newline
-        self._codes: bytes = payload["codes"]
-        self._offsets = array("I")
-        self._offsets.frombytes(payload["offsets"])
-        self._ranges: dict[str, tuple[int, int]] = payload["ranges"]
+    def __init__(self, tables: _Tables) -> None:
+        self._words = tables.words  # every word, sorted, each followed by a newline (ASCII: see _is_plain_word)
+        self._codes = tables.codes
+        self._ranges = tables.ranges
         self._seen: dict[str, int] = {}  # memo of looked-up words; the vocabulary of a news run is small
-        self._marks: dict[str, list[str]] = {}  # per section searched: every _STRIDE-th word
+        self._marks: dict[str, list[bytes]] = {}  # per section searched: every _STRIDE-th word
         self._section_lookups: dict[str, int] = {}  # lookups in sections without marks yet
-        self._typo_sections: dict[str, str] = payload["typos"]
+        self._data, self._typo_spans, self._length_spans = tables.data, tables.typos, tables.by_length
         self._typos: dict[str, list[str]] = {}  # sections looked in: their sorted lines
-        self._by_length_text: dict[int, str] = payload["by_length"]
         self._by_length: dict[int, list[str]] = {}
         self._real_of_length: dict[int, frozenset[str]] = {}
         self._new_of_length: dict[int, int] = {}  # new words looked up by length, until that length has a set
@@ -108,45 +115,41 @@ class Vocabulary:
         """The vocabulary, built into ``cache_dir`` (default: the user cache dir) on first use; one per process."""
         return _load_cached(str(cache_dir) if cache_dir is not None else None)
 
+    @classmethod
+    def read(cls, data: Buffer) -> Vocabulary | None:
+        """The vocabulary in the bytes of a cache file (as ``pack_tables`` makes them); None if they are not one."""
+        tables = _tables(unpack(data, FORMAT))
+        return None if tables is None else cls(tables)
+
     # -- lookups -------------------------------------------------------------------------------------------
 
     def _code(self, word: str) -> int:
         code = self._seen.get(word)
         if code is None:
             bounds = self._ranges.get(word[:_SECTION_KEY_LENGTH])
-            code = self._seen[word] = 0 if bounds is None else self._find(word, *bounds)
+            # every listed word is ASCII, so another is not listed (and the words are searched as bytes)
+            code = self._seen[word] = 0 if bounds is None or not word.isascii() else self._find(word, *bounds)
         return code
 
     def _find(self, word: str, lo: int, hi: int) -> int:
         """The code of ``word`` among the words lo..hi-1 of the sorted text (0 if it is not there)."""
-        blob, offsets = self._blob, self._offsets
-        key = word[:_SECTION_KEY_LENGTH]
-        marks = self._marks.get(key)
+        words, key = self._words, word.encode("ascii")
+        section = word[:_SECTION_KEY_LENGTH]
+        marks = self._marks.get(section)
         if marks is None:
-            looked = self._section_lookups[key] = self._section_lookups.get(key, 0) + 1
+            looked = self._section_lookups[section] = self._section_lookups.get(section, 0) + 1
             if looked <= (hi - lo) // _MARKS_AFTER:
-                while lo < hi:
-                    middle = (lo + hi) // 2
-                    listed = blob[offsets[middle] : offsets[middle + 1] - 1]
-                    if listed < word:
-                        lo = middle + 1
-                    elif listed > word:
-                        hi = middle
-                    else:
-                        return self._codes[middle]
-                return 0
-            marks = self._marks[key] = [blob[offsets[i] : offsets[i + 1] - 1] for i in range(lo, hi, _STRIDE)]
-        step = bisect.bisect_right(marks, word) - 1
+                found = words.find(key, lo, hi)
+                return 0 if found < 0 else self._codes[found]
+            marks = self._marks[section] = [words.word(i) for i in range(lo, hi, _STRIDE)]
+        step = bisect.bisect_right(marks, key) - 1
         if step < 0:
             return 0
         first = lo + step * _STRIDE  # the word, if listed, is one of the _STRIDE words from here
-        if marks[step] == word:
+        if marks[step] == key:
             return self._codes[first]
-        start = offsets[first]
-        found = blob.find(f"\n{word}\n", start, offsets[min(first + _STRIDE, hi)])
-        if found < 0:
-            return 0
-        return self._codes[first + blob.count("\n", start, found + 1)]  # found: the newline before the word
+        found = words.find_after(key, first, min(first + _STRIDE, hi))
+        return 0 if found < 0 else self._codes[found]
 
     def frequency(self, word: str) -> float:
         """Zipf frequency of the lower-case ``word`` (0.0 if never seen)."""
@@ -170,7 +173,7 @@ class Vocabulary:
         key = _section_key(word)
         lines = self._typos.get(key)
         if lines is None:
-            text = self._typo_sections.get(key, "")
+            text = self._text(self._typo_spans.get(key))
             lines = self._typos[key] = text.split("\n") if text else []
         # sorted lines of "wrong\tcorrections": the word's line, if any, is the first from "word\t" on
         probe = f"{word}\t"
@@ -184,7 +187,7 @@ class Vocabulary:
     def _words_of_length(self, length: int) -> list[str]:
         words = self._by_length.get(length)
         if words is None:
-            text = self._by_length_text.get(length, "")
+            text = self._text(self._length_spans.get(length))
             words = text.split("\n") if text else []
             self._by_length[length] = words
         return words
@@ -255,8 +258,12 @@ class Vocabulary:
 
     def _count_of_length(self, length: int) -> int:
         """How many real words (no apostrophes) have ``length`` letters: their text holds one line of each."""
-        text = self._by_length_text.get(length, "")
-        return (len(text) + 1) // (length + 1) if text else 0
+        start, end = self._length_spans.get(length) or (0, 0)
+        return (end - start + 1) // (length + 1) if end > start else 0  # ASCII: a byte a letter
+
+    def _text(self, span: tuple[int, int] | None) -> str:
+        """The text of a span of the file ("" for none); damage shows as replacement characters, never an error."""
+        return "" if span is None else self._data[span[0] : span[1]].decode("utf-8", "replace")
 
 
 def _lines(blocks: Iterable[str]) -> list[str]:
@@ -322,8 +329,8 @@ def _is_plain_word(word: str) -> bool:
     return word.replace("'", "").isalpha() and word.isascii() and not word.startswith("'") and not word.endswith("'")
 
 
-def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
-    """Build the vocabulary tables from the package data (about a second; done once per install)."""
+def build_file(files: list[Path] | None = None) -> bytes:
+    """Build the vocabulary tables from the package data, packed as the cache file (about a second; once per install)."""
     import wordfreq  # heavy: imported only to build the cache
 
     _, symspell_path, codespell_path = files or _source_files()  # wordfreq reads its own file
@@ -356,13 +363,17 @@ def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
         if word not in codes:
             zipf = max(math.log10(count * scale) + 9, 0.1)
             codes[word] = min(round(zipf * 10), 0x7F) | _DICT_FLAG
+    return pack_tables(codes, typos)
+
+
+def pack_tables(codes: Mapping[str, int], typos: Mapping[str, str]) -> bytes:
+    """The cache file of a vocabulary: ``codes`` (plain words -> _DICT_FLAG | Zipf * 10) and ``typos``
+    (misspelling -> its corrections joined by commas, a trailing comma if none may be applied blindly)."""
     words = sorted(codes)
-    ranges: dict[str, tuple[int, int]] = {}
+    section_ends: dict[str, int] = {}  # sorted words sharing a key are consecutive: a section ends where the next starts
     for index, word in enumerate(words):
-        key = _section_key(word)
-        lo, _ = ranges.get(key, (index, index))
-        ranges[key] = (lo, index + 1)
-    offsets = array("I", [0])
+        section_ends[_section_key(word)] = index + 1
+    offsets = [0]
     for word in words:
         offsets.append(offsets[-1] + len(word) + 1)
     typo_sections: dict[str, list[str]] = {}
@@ -373,45 +384,70 @@ def build_payload(files: list[Path] | None = None) -> dict[str, Any]:
     for word in words:
         if codes[word] & _DICT_FLAG and "'" not in word:
             by_length.setdefault(len(word), []).append(word)
-    return {
-        "format": FORMAT,
-        "words": "".join(w + "\n" for w in words),
+    by_length = dict(sorted(by_length.items()))
+    typo_texts = [("\n".join(lines)).encode("utf-8") for lines in typo_sections.values()]
+    length_texts = [("\n".join(real)).encode("ascii") for real in by_length.values()]
+    sections = {
+        "words": "".join(w + "\n" for w in words).encode("ascii"),
+        "offsets": uint_bytes("I", offsets),
         "codes": bytes(codes[w] for w in words),
-        "offsets": offsets.tobytes(),
-        "ranges": ranges,
-        "typos": {k: "\n".join(lines) for k, lines in typo_sections.items()},
-        "by_length": {n: "\n".join(ws) for n, ws in by_length.items()},
+        "section_bounds": boundary_bytes(list(section_ends.values())),  # sorted keys, as KeyedParts wants
+        "typos": b"".join(typo_texts),
+        "typo_bounds": boundary_bytes(list(accumulate(map(len, typo_texts)))),
+        "by_length": b"".join(length_texts),
+        "length_bounds": boundary_bytes(list(accumulate(map(len, length_texts)))),
     }
+    keys = {"sections": list(section_ends), "typos": list(typo_sections), "by_length": list(by_length)}
+    return pack(FORMAT, sections, keys)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile  # only when the cache is (re)built
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The parts of a vocabulary file, checked: look-ups in them stay within the file."""
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    data: Buffer
+    words: SortedWords
+    codes: Sequence[int]  # per word: _DICT_FLAG | Zipf * 10
+    ranges: KeyedParts  # section key -> its first and past-last word
+    typos: KeyedParts  # section key -> where its "wrong\tcorrections" lines lie in the file
+    by_length: KeyedParts  # length -> where its real words, one a line, lie in the file
+
+
+def _tables(mapped: MappedFile | None) -> _Tables | None:
+    """The tables of a vocabulary file; None if it is not one this version wrote or does not hold together."""
+    if mapped is None:
+        return None
+    words = SortedWords.of(mapped, "words", "offsets")
+    keys = mapped.meta
+    if words is None or not isinstance(keys, dict) or not {"codes", "typos", "by_length"} <= mapped.spans.keys():
+        return None
+    codes = mapped.uints("codes", "B")
+    (typo_start, typo_end), (length_start, length_end) = mapped.span("typos"), mapped.span("by_length")
+    ranges = KeyedParts.of(mapped, keys.get("sections"), "section_bounds", words.count)
+    typos = KeyedParts.of(mapped, keys.get("typos"), "typo_bounds", typo_end - typo_start, typo_start)
+    by_length = KeyedParts.of(mapped, keys.get("by_length"), "length_bounds", length_end - length_start, length_start)
+    if codes is None or len(codes) != words.count or ranges is None or typos is None or by_length is None:
+        return None
+    return _Tables(mapped.data, words, codes, ranges, typos, by_length)
 
 
 @cache
 def _load_cached(cache_dir: str | None) -> Vocabulary:
-    """Read the cached index (building it first if missing or stale); memoised: the data never changes."""
+    """Map the cached index (building it first if missing, stale or damaged); memoised: the data never changes."""
     files = _source_files()
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    path = folder / f"vocabulary-{_fingerprint(files)}.marshal"
-    try:
-        payload = marshal.loads(path.read_bytes())
-        if isinstance(payload, dict) and payload.get("format") == FORMAT:
-            return Vocabulary(payload)
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        pass  # missing, stale or damaged: build it again
-    payload = build_payload(files)
+    path = folder / f"vocabulary-{_fingerprint(files)}.mapped"
+    mapped = map_file(path, FORMAT)
+    tables = _tables(mapped)
+    if tables is not None:
+        return Vocabulary(tables)
+    if mapped is not None:
+        mapped.close()
+    packed = build_file(files)  # missing, stale, damaged or truncated: build it again
     with contextlib.suppress(OSError):  # a read-only cache dir only costs the build time on every run
-        _write_atomic(path, marshal.dumps(payload))
-        prune_stale(folder, "vocabulary-*.marshal", path)  # an index built from other package data
-    return Vocabulary(payload)
+        write_atomic(path, packed)
+        prune_stale(folder, "vocabulary-*", path)  # an index built from other package data, or an older layout
+    built = Vocabulary.read(packed)
+    if built is None:
+        raise VocabularyError("the vocabulary just built does not read back")  # a bug, not bad data
+    return built

@@ -90,6 +90,95 @@ def test_vocabulary_answers_the_same_before_and_after_its_lookup_tables_are_buil
     assert answers["colour"][0] and not answers["qzxvw"][0] and answers["don't"][0]
 
 
+# An invented vocabulary, packed as the cache file is: one section ("ta") large enough to be bisected before it
+# gets marks, short words, apostrophes, misspellings with one, several or no safe corrections.
+_SYLLABLES = ("ba", "del", "fen", "gor", "hu", "kri", "lom", "nev", "pra", "quo", "rus", "sel", "tor", "vin", "wex", "yul")
+_INVENTED_TYPOS = {"tabaa": "tabadel", "tahuhux": "tahuhu,tahuhuba,", "teh": "the", "wexel": "ten, not a word"}
+
+
+def _invented_codes() -> dict[str, int]:
+    words = ["ta" + a + b for a in _SYLLABLES for b in _SYLLABLES]
+    words += ["ta" + a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES]
+    words += ["a", "i", "ox", "ax", "the", "ten", "o'er", "don't", "wexel", "tabaa"]
+    # every third word is only web-frequent, not a real word; Zipf values run over the whole scale
+    return {word: (index * 7 % 80) | (0 if index % 3 == 0 else 0x80) for index, word in enumerate(words)}
+
+
+def _invented_vocabulary() -> Vocabulary:
+    from copylint.vocabulary import pack_tables
+
+    found = Vocabulary.read(pack_tables(_invented_codes(), _INVENTED_TYPOS))
+    assert found is not None
+    return found
+
+
+def test_vocabulary_file_answers_as_the_tables_it_was_packed_from() -> None:
+    import random
+
+    codes = _invented_codes()
+    probes = list(codes) + [w + "q" for w in codes] + [w[:-1] for w in codes] + ["", "tabadél", "ta\udcff", "zz", "ta'"]
+    random.Random(3).shuffle(probes)
+    for order in (probes, probes[::-1]):  # before and after sections get marks and lengths get sets
+        vocabulary = _invented_vocabulary()
+        for word in order:
+            code = codes.get(word, 0)
+            assert vocabulary.is_word(word) == bool(code & 0x80), word  # first: a new word counts towards a set
+            assert vocabulary.frequency(word) == (code & 0x7F) / 10, word
+        assert vocabulary._marks and vocabulary._real_of_length
+    vocabulary = _invented_vocabulary()
+    for length in range(8):
+        real = sorted(w for w, c in codes.items() if c & 0x80 and len(w) == length and "'" not in w)
+        assert vocabulary._words_of_length(length) == real
+        assert vocabulary._count_of_length(length) == len(real)
+
+
+def test_vocabulary_file_lists_misspellings_that_are_not_real_words() -> None:
+    from copylint.vocabulary import Misspelling
+
+    vocabulary = _invented_vocabulary()
+    assert vocabulary.misspelling("tahuhux") == Misspelling(("tahuhu", "tahuhuba"), False)
+    assert vocabulary.misspelling("teh") == Misspelling(("the",), True)
+    assert vocabulary.misspelling("tabaa") is None  # a real word in the invented list, so not listed as a typo
+    assert vocabulary.misspelling("wexel") is None  # likewise
+    assert vocabulary.misspelling("tahuhu") is None and vocabulary.misspelling("") is None
+
+
+def test_damaged_or_truncated_vocabulary_files_are_refused() -> None:
+    from copylint.mappedfile import pack, unpack
+    from copylint.vocabulary import FORMAT, pack_tables
+
+    packed = pack_tables(_invented_codes(), _INVENTED_TYPOS)
+    assert Vocabulary.read(packed[: len(packed) - 100]) is None
+    assert Vocabulary.read(packed[:50]) is None
+    assert Vocabulary.read(b"") is None
+    mapped = unpack(packed, FORMAT)
+    assert mapped is not None
+    sections = {name: packed[start:end] for name, (start, end) in mapped.spans.items()}
+    assert Vocabulary.read(pack(FORMAT, sections, mapped.meta)) is not None
+    assert Vocabulary.read(pack(FORMAT, sections, mapped.meta | {"typos": ["te"]})) is None  # keys and bounds disagree
+    assert Vocabulary.read(pack(FORMAT, {**sections, "codes": sections["codes"][:-1]}, mapped.meta)) is None
+    assert Vocabulary.read(pack(FORMAT, {**sections, "offsets": sections["offsets"][4:]}, mapped.meta)) is None
+    assert Vocabulary.read(pack(FORMAT, {k: v for k, v in sections.items() if k != "by_length"}, mapped.meta)) is None
+    # Damage the index cannot see (section bounds past the words) gives wrong answers at worst, never an error.
+    wild = {**sections, "section_bounds": bytes([0xFF]) * len(sections["section_bounds"])}
+    vocabulary = Vocabulary.read(pack(FORMAT, wild, mapped.meta))
+    assert vocabulary is not None
+    for word in list(_invented_codes())[::50]:
+        vocabulary.is_word(word)
+        vocabulary.frequency(word + "q")
+
+
+def test_real_vocabulary_answers_each_word_with_its_stored_code(vocabulary: Vocabulary) -> None:
+    fresh = Vocabulary.read(vocabulary._data)  # its own mapped file, read again: nothing remembered yet
+    assert fresh is not None
+    text = fresh._words.text().decode("ascii").split("\n")[:-1]
+    codes = dict(zip(text, fresh._codes, strict=True))
+    assert text == sorted(text) and len(codes) > 200_000
+    for word in [*text[::97], "qzxvw", "governmentt", "café"]:
+        code = codes.get(word, 0)
+        assert (fresh.frequency(word), fresh.is_word(word)) == ((code & 0x7F) / 10, bool(code & 0x80)), word
+
+
 def test_whole_word_counts_are_runs_of_letters_and_digits() -> None:
     import re
     from collections import Counter
@@ -335,19 +424,36 @@ def test_bundled_spelling_data_is_valid() -> None:
 
 
 def test_cache_is_built_once_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from copylint import vocabulary as module
+    import os
 
+    from copylint import vocabulary as module
+    from copylint.cachedir import STALE_AFTER
+    from copylint.vocabulary import pack_tables
+
+    builds: list[int] = []
+
+    def build(files: object) -> bytes:  # the invented tables: building the real ones takes seconds
+        builds.append(1)
+        return pack_tables(_invented_codes(), _INVENTED_TYPOS)
+
+    monkeypatch.setattr(module, "build_file", build)
     monkeypatch.setenv("COPYLINT_CACHE_DIR", str(tmp_path))
+    old = tmp_path / "vocabulary-0badcafe.marshal"  # an older layout's file, written long ago
+    old.write_bytes(b"old")
+    os.utime(old, (0, STALE_AFTER))
     module._load_cached.cache_clear()
     try:
-        first = module._load_cached(None)
-        files = list(tmp_path.glob("vocabulary-*.marshal"))
-        assert len(files) == 1
-        module._load_cached.cache_clear()
-        second = module._load_cached(None)
-        assert second.frequency("harbour") == first.frequency("harbour")
-        files[0].write_bytes(b"not marshal data")  # a damaged cache is rebuilt, not an error
-        module._load_cached.cache_clear()
-        assert module._load_cached(None).is_word("harbour")
+        assert module._load_cached(None).is_word("tabadel") and len(builds) == 1
+        (cached,) = tmp_path.glob("vocabulary-*")  # the old file was pruned
+        assert cached.suffix == ".mapped"
+        whole = cached.read_bytes()
+        for damaged in (b"not a vocabulary file", whole[: len(whole) // 2], whole[:-1], b""):
+            module._load_cached.cache_clear()
+            builds.clear()
+            assert module._load_cached(None).frequency("tabadel") == 0.7 and not builds  # mapped, not rebuilt
+            module._load_cached.cache_clear()  # (a mapping of a file is never used after the file is overwritten)
+            cached.write_bytes(damaged)
+            assert module._load_cached(None).is_word("tabadel") and len(builds) == 1  # damaged or truncated: rebuilt
+            assert cached.read_bytes() == whole
     finally:
         module._load_cached.cache_clear()
