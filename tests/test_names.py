@@ -215,9 +215,62 @@ def test_frequencies_are_cached(tmp_path: Path) -> None:
     assert first.zipf("the") > 7
     assert first.zipf("qzxwvt") == 0.0
     assert 1.0 < first.zipf("greenspan") < 3.0  # found only in the large list
-    assert list(tmp_path.glob("names-rare-*.marshal"))
+    assert list(tmp_path.glob("names-rare-*.mapped"))
     second = EnglishFrequencies(cache_dir=tmp_path)
     assert second.zipf("greenspan") == first.zipf("greenspan")
+
+
+# Invented frequency bands, as wordfreq's lists hold them (most frequent first): accented words, a word that is a
+# prefix of another, words of one length and first letter, an empty band.
+_BANDS = [["tha", "ond"], [], ["tarnwick", "tarn", "zöller"], ["ölmarsh", "quell", "tarnwicks"], ["ab'cd", "x"]]
+
+
+def test_zipf_table_answers_as_the_bands_it_was_packed_from() -> None:
+    from copylint.checks.names import _pack_table, _read_table
+    from copylint.mappedfile import unpack
+
+    table = _read_table(unpack(_pack_table(_BANDS), 1))
+    assert table is not None
+    expected = {w: round(9.0 - i / 100.0, 2) for i, band in enumerate(_BANDS) for w in band}  # the dict it replaces
+    for word in [*expected, "tarnwic", "tarnwickz", "", "zoller", "x\ny", "tarn\nwick", "\udcff", "tha "]:
+        assert table.get(word) == expected.get(word), word
+        assert table.get(word, 0.0) == expected.get(word, 0.0)
+        assert (word in table) == (word in expected)
+    assert table["zöller"] == 8.98
+    with pytest.raises(KeyError):
+        table["tarnwic"]
+
+
+def test_zipf_table_cache_is_rebuilt_when_damaged_or_truncated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from copylint.cachedir import STALE_AFTER
+    from copylint.checks import names as module
+
+    reads: list[Path] = []
+
+    def read_bands(path: Path) -> list[list[str]]:  # the invented bands: reading wordfreq's takes a second
+        reads.append(path)
+        return _BANDS
+
+    monkeypatch.setattr(module, "_read_cbpack", read_bands)
+    old = tmp_path / "names-common-1-2.marshal"  # an older layout's file, written long ago
+    old.write_bytes(b"old")
+    os.utime(old, (0, STALE_AFTER))
+    assert module._zipf_table(tmp_path, "small_en.msgpack.gz", "names-common").get("zöller") == 8.98
+    (cached,) = tmp_path.iterdir()  # the old file was pruned
+    assert cached.suffix == ".mapped" and len(reads) == 1
+    whole = cached.read_bytes()
+    for damaged in (b"not a table", whole[: len(whole) // 2], whole[:-1], b""):
+        reads.clear()
+        assert module._zipf_table(tmp_path, "small_en.msgpack.gz", "names-common").get("quell") == 8.97
+        assert not reads  # a sound file is mapped, not rebuilt
+        cached.write_bytes(damaged)
+        assert module._zipf_table(tmp_path, "small_en.msgpack.gz", "names-common").get("quell") == 8.97
+        assert len(reads) == 1 and cached.read_bytes() == whole  # damaged or truncated: rebuilt
+    blocked = tmp_path / "a-file"  # a cache folder that cannot be made: the table is built and kept in memory
+    blocked.write_bytes(b"")
+    assert module._zipf_table(blocked, "small_en.msgpack.gz", "names-common").get("ond") == 9.0
 
 
 def test_first_letter_classes_hold_every_pair_same_name_accepts() -> None:

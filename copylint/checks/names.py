@@ -8,25 +8,26 @@ need, tell a name from a common word ("Many" at the start of a sentence is not a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
-import marshal
 import operator
-import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.document import TokenKind
 from copylint.editdistance import osa_distance
 from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.loader import LexiconKey
+from copylint.mappedfile import MappedFile, SortedWords, map_file, pack, uint_bytes, unpack, write_atomic
 from copylint.rule import BaseRule, Category, PrepareInput, RuleContext, RuleDoc, match_case
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ class RunFinder:
         members: list[tuple[str, int, int]],
         headline: bool,
         lower: LowerWords,
-        common: Mapping[str, float],
+        common: ZipfTable,
         titles: frozenset[str],
         particles: frozenset[str],
         runs: list[Run],
@@ -457,67 +458,121 @@ def _read_cbpack(path: Path) -> list[list[str]]:
     return [list(level) for level in data[1:]]
 
 
-def _cache_file(cache_dir: Path | None, name: str) -> Path | None:
-    if cache_dir is not None:
-        return cache_dir / name
-    return user_cache_dir() / name
+_TABLE_FORMAT = 1  # bump when the layout of the names-common / names-rare cache files changes
+WORDS_MEMO = 50_000  # cap on the words remembered per table (a table is shared by the rule sets of a process)
 
 
-def _cached(cache_dir: Path | None, source: Path, stem: str, build: Callable[[list[list[str]]], Any]) -> Any:
-    """``build(levels)`` of a wordfreq file, stored with marshal in the user cache (keyed by the file's size and date)."""
-    stat = source.stat()
-    cache = _cache_file(cache_dir, f"{stem}-{stat.st_size}-{int(stat.st_mtime)}.marshal")
-    if cache is not None and cache.is_file():
-        try:
-            return marshal.loads(cache.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # a damaged cache is rebuilt
-    value = build(_read_cbpack(source))
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(value))
-            os.replace(temporary, cache)
-            prune_stale(cache.parent, f"{stem}-*.marshal", cache)  # tables of another install of wordfreq
-        except OSError:
-            pass  # a read-only cache directory only costs time
-    return value
+class ZipfTable:
+    """Zipf frequency of each word of one wordfreq list, read in place from its mapped cache file.
+
+    A story asks about a few words (two or three of the common list, on average): a loaded dictionary of the
+    29,000 common words cost ~10 ms of every start and one of the 321,000 rare words ~10 ms more, so no word is
+    read up front; a word is bisected in the sorted list when asked for, and its answer remembered.
+    """
+
+    def __init__(self, words: SortedWords | None, levels: Sequence[int]) -> None:
+        self._words, self._levels = words, levels  # levels[i]: the centibel band of word i (Zipf 9 - band / 100)
+        self._memo: dict[str, float | None] = {}
+
+    @overload
+    def get(self, word: str) -> float | None: ...
+    @overload
+    def get(self, word: str, default: float) -> float: ...
+    def get(self, word: str, default: float | None = None) -> float | None:
+        """Zipf frequency of ``word``, or ``default`` if the list does not hold it."""
+        memo = self._memo
+        if word in memo:
+            found = memo[word]
+        else:
+            found = self._find(word)
+            if len(memo) < WORDS_MEMO:
+                memo[word] = found
+        return default if found is None else found
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> float:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def _find(self, word: str) -> float | None:
+        if self._words is None:
+            return None
+        key = word.encode("utf-8", "surrogatepass")  # unencodable text matches no word rather than raising
+        index = -1 if b"\n" in key else self._words.find(key)
+        return None if index < 0 else round(9.0 - self._levels[index] / 100.0, 2)
 
 
-def _zipf_table(levels: list[list[str]]) -> dict[str, float]:
-    return {w: round(9.0 - i / 100.0, 2) for i, level in enumerate(levels) for w in level}
-
-
-def _word_buckets(levels: list[list[str]]) -> dict[tuple[int, str], str]:
-    """Every word under its length and first letter, as "\\nword\\tlevel" lines in order of frequency: quick to
-    load, and a rare word is looked for in its bucket (a few kilobytes), not in the whole list."""
-    buckets: dict[tuple[int, str], list[str]] = {}
-    for index, level in enumerate(levels):
-        suffix = f"\t{index}"
+def _pack_table(levels: list[list[str]]) -> bytes:
+    """The cache file of a wordfreq list: its words sorted as UTF-8, and each word's band (the first, if in two)."""
+    bands: dict[bytes, int] = {}
+    for band, level in enumerate(levels):
         for word in level:
-            buckets.setdefault((len(word), word[:1]), []).append(word + suffix)
-    return {key: "\n" + "\n".join(lines) + "\n" for key, lines in buckets.items()}
+            if word and "\n" not in word:  # a newline ends a word in the file
+                bands.setdefault(word.encode("utf-8", "surrogatepass"), band)
+    words = sorted(bands)
+    sections = {
+        "words": b"".join(word + b"\n" for word in words),
+        "offsets": uint_bytes("I", accumulate((len(word) + 1 for word in words), initial=0)),
+        "levels": uint_bytes("I", (bands[word] for word in words)),
+    }
+    return pack(_TABLE_FORMAT, sections)
+
+
+def _read_table(mapped: MappedFile | None) -> ZipfTable | None:
+    """The table in a cache file; None if it is not one this version wrote or its parts disagree."""
+    if mapped is None:
+        return None
+    words = SortedWords.of(mapped, "words", "offsets")
+    try:
+        levels = mapped.uints("levels", "I")
+    except KeyError:
+        return None
+    if words is None or levels is None or len(levels) != words.count:
+        return None
+    return ZipfTable(words, levels)
+
+
+def _zipf_table(cache_dir: Path | None, name: str, stem: str) -> ZipfTable:
+    """The table of wordfreq's list ``name``, from a cache file named after the list's size and date.
+
+    Built (a second or two) when that file is missing or damaged; a cache folder that cannot be written only
+    costs the build on every run.
+    """
+    source = _wordfreq_file(name)
+    if source is None:
+        return ZipfTable(None, ())
+    stat = source.stat()
+    folder = cache_dir if cache_dir is not None else user_cache_dir()
+    path = folder / f"{stem}-{stat.st_size}-{int(stat.st_mtime)}-{_TABLE_FORMAT}.mapped"
+    mapped = map_file(path, _TABLE_FORMAT)
+    table = _read_table(mapped)
+    if table is None:
+        if mapped is not None:
+            mapped.close()
+        packed = _pack_table(_read_cbpack(source))
+        with contextlib.suppress(OSError):
+            write_atomic(path, packed)
+            prune_stale(folder, f"{stem}-*", path)  # tables of another install of wordfreq, or of an older layout
+        table = _read_table(unpack(packed, _TABLE_FORMAT))
+        assert table is not None, "a table just packed reads back"
+    return table
 
 
 # Immutable word data read once per process and shared by every rule set (a memo, not a registry).
 @functools.cache
-def _common_words(cache_dir: Path | None) -> Mapping[str, float]:
-    path = _wordfreq_file("small_en.msgpack.gz")
-    table = _cached(cache_dir, path, "names-common", _zipf_table) if path else {}
-    return MappingProxyType(table if isinstance(table, dict) else {})
+def _common_words(cache_dir: Path | None) -> ZipfTable:
+    return _zipf_table(cache_dir, "small_en.msgpack.gz", "names-common")
 
 
 @functools.cache
-def _all_words(cache_dir: Path | None) -> Mapping[tuple[int, str], str]:
-    path = _wordfreq_file("large_en.msgpack.gz")
-    # A stem of its own, not "names-zipf" (the earlier layout, one string): an older copy of copylint sharing the
-    # cache folder would take this file for a stale one of its own and remove it, and then each would rebuild.
-    value = _cached(cache_dir, path, "names-rare", _word_buckets) if path else None
-    return MappingProxyType(value if isinstance(value, dict) else {})
-
-
-RARE_WORDS_MEMO = 50_000  # cap on the memo of rare words looked up (shared by the rule sets of a process)
+def _all_words(cache_dir: Path | None) -> ZipfTable:
+    # A stem of its own, not "names-zipf" (an earlier layout): an older copy of copylint sharing the cache folder
+    # would take this file for a stale one of its own and remove it, and then each would rebuild.
+    return _zipf_table(cache_dir, "large_en.msgpack.gz", "names-rare")
 
 
 class EnglishFrequencies:
@@ -525,10 +580,9 @@ class EnglishFrequencies:
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache_dir = cache_dir
-        self._rare: dict[str, float] = {}  # rare words looked up so far
 
     @property
-    def common(self) -> Mapping[str, float]:
+    def common(self) -> ZipfTable:
         """Zipf frequency of every word used at least once per million words (the small list)."""
         return _common_words(self._cache_dir)
 
@@ -539,21 +593,7 @@ class EnglishFrequencies:
     def zipf(self, word: str) -> float:
         """Zipf frequency of a casefolded word (0 if unknown): 3 is once per million words."""
         found = _common_words(self._cache_dir).get(word)
-        if found is not None:
-            return found
-        known = self._rare.get(word)
-        if known is not None:
-            return known
-        bucket = _all_words(self._cache_dir).get((len(word), word[:1]), "")
-        position = bucket.find(f"\n{word}\t")
-        if position < 0:
-            value = 0.0
-        else:
-            start = position + len(word) + 2
-            value = round(9.0 - int(bucket[start : bucket.index("\n", start)]) / 100.0, 2)
-        if len(self._rare) < RARE_WORDS_MEMO:
-            self._rare[word] = value
-        return value
+        return _all_words(self._cache_dir).get(word, 0.0) if found is None else found
 
 
 # --------------------------------------------------------------------------------------------------------------
