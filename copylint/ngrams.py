@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import array
 import bisect
-import marshal
 import math
-import os
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -24,8 +23,9 @@ from typing import overload
 
 from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.errors import CopylintError
+from copylint.mappedfile import map_file, pack, write_atomic
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -65,7 +65,7 @@ class NgramData:
     total: float  # sum of the unigram counts (bigram scale)
 
 
-class SortedWords(Sequence[str]):
+class ModelWords(Sequence[str]):
     """The model's sorted words read in place from one string: splitting it into 82,765 strings costs ~9 ms,
     more than one article's few hundred look-ups. After ``SPLIT_AFTER`` look-ups (a batch) it is split once,
     as a list answers a look-up several times faster."""
@@ -118,7 +118,7 @@ class NgramModel:
     """Unigram and bigram counts on one scale, looked up by binary search and remembered."""
 
     def __init__(self, data: NgramData) -> None:
-        self.words = SortedWords(data.words, memoryview(data.word_starts).cast("I"))
+        self.words = ModelWords(data.words, memoryview(data.word_starts).cast("I"))
         # Read-only views over the cached bytes: no copy at start-up.
         self.counts = memoryview(data.unigrams).cast("d")
         self.keys = memoryview(data.bigram_keys).cast("q")
@@ -436,69 +436,34 @@ def _cache_path(sources: tuple[Path, ...]) -> Path | None:
 
     facts = (FORMAT_VERSION, NEIGHBOUR_MIN_COUNT, WRITTEN_MIN_COUNT, [(p.name, p.stat().st_size) for p in sources])
     stamp = f"{zlib.crc32(repr(facts).encode()):08x}"
-    return user_cache_dir() / f"ngrams-{stamp}.bin"
+    return user_cache_dir() / f"ngrams-{stamp}-{sys.byteorder}.mapped"
 
 
-# The cache file: _MAGIC, the header's length (8 bytes, little-endian), the header (marshal: each table's
-# offset and length, the small fields, the file's size), then the tables as raw arrays, each starting at a
-# multiple of 8. It is mapped into memory and the tables are read in place: reading and unmarshalling its
-# 7 MB cost ~15 ms of every start, and a run touches only the pages it looks up.
-_MAGIC = b"copylint-ngrams\0"
+# The cache file is a packed file (copylint/mappedfile.py) mapped into memory: the tables are read in place,
+# as reading and unmarshalling its 7 MB cost ~15 ms of every start and a run touches only the pages it looks up.
+# The arrays are in the machine's byte order (the file name says which).
 _TABLES = tuple(f.name for f in fields(NgramData) if f.type in ("Buffer", "str") and f.name != "suffixes")
 
 
 def _read_cache(path: Path) -> NgramData | None:
-    import mmap  # imported here: every run pays for what is imported at module level
-
-    try:
-        with path.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+    mapped = map_file(path, FORMAT_VERSION)
+    if mapped is None:
         return None
     try:
-        start = len(_MAGIC) + 8
-        if mapped[: len(_MAGIC)] != _MAGIC:
-            return None
-        header = marshal.loads(mapped[start : start + int.from_bytes(mapped[len(_MAGIC) : start], "little")])
-        if header["size"] != len(mapped):
-            return None  # cut short (or grown): a partial copy
-        view = memoryview(mapped)
-        tables: dict[str, Buffer] = {}
-        for name in _TABLES:
-            offset, length = header["tables"][name]
-            if offset + length > len(mapped):
-                return None
-            tables[name] = view[offset : offset + length]
+        view = memoryview(mapped.data)
+        tables: dict[str, Buffer] = {name: view[slice(*mapped.span(name))] for name in _TABLES}
         words = bytes(tables.pop("words")).decode("ascii")
-        return NgramData(words, **tables, suffixes=header["suffixes"], floor=header["floor"], total=header["total"])
-    except (EOFError, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        meta = mapped.meta
+        return NgramData(words, **tables, suffixes=meta["suffixes"], floor=meta["floor"], total=meta["total"])
+    except (KeyError, TypeError, UnicodeDecodeError):
         return None
 
 
 def _write_cache(path: Path, data: NgramData) -> None:
-    import tempfile  # only needed when the cache is (re)built
-
-    raw = {name: getattr(data, name) for name in _TABLES}
-    raw["words"] = data.words.encode("ascii")
-    tables: dict[str, tuple[int, int]] = {}
-    header = b""
-    for _ in range(2):  # the header's length moves the tables; a second pass settles it
-        offset = len(_MAGIC) + 8 + len(header)
-        for name, table in raw.items():
-            offset += -offset % 8
-            tables[name] = (offset, len(table))
-            offset += len(table)
-        header = marshal.dumps(
-            {"tables": tables, "suffixes": data.suffixes, "floor": data.floor, "total": data.total, "size": offset}
-        )
+    sections = {name: bytes(getattr(data, name)) for name in _TABLES if name != "words"}
+    meta = {"suffixes": data.suffixes, "floor": data.floor, "total": data.total}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".ngrams-") as handle:
-            handle.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-            for name, table in raw.items():
-                handle.write(b"\0" * (tables[name][0] - handle.tell()))
-                handle.write(table)
-        os.replace(handle.name, path)
+        write_atomic(path, pack(FORMAT_VERSION, {"words": data.words.encode("ascii"), **sections}, meta))
         prune_stale(path.parent, "ngrams-*", path)  # tables of older versions or other data
     except OSError:
         return  # a read-only cache folder only costs the build time on the next run
