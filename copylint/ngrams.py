@@ -23,9 +23,9 @@ from typing import overload
 
 from copylint.cachedir import prune_stale, user_cache_dir
 from copylint.errors import CopylintError
-from copylint.mappedfile import map_file, pack, write_atomic
+from copylint.mappedfile import SortedWords, map_file, pack, write_atomic
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 ID_BITS = 17  # word ids fit in 17 bits (131,072 words), so a bigram key is one small int
@@ -49,7 +49,7 @@ Buffer = bytes | memoryview  # a table as built (bytes) or as read from the mapp
 class NgramData:
     """The packed tables, as cached: sorted words, their counts, sorted bigram keys and their counts."""
 
-    words: str  # sorted lower-case words, each followed by a newline; a word's id is its position
+    words: bytes  # sorted lower-case ASCII words, each followed by a newline; a word's id is its position
     word_starts: Buffer  # array('I'): where each word starts in ``words``, then ``len(words)``
     unigrams: Buffer  # array('d') of counts, already on the bigram scale
     bigram_keys: Buffer  # array('q') of ``id_a << ID_BITS | id_b``, sorted
@@ -66,16 +66,15 @@ class NgramData:
 
 
 class ModelWords(Sequence[str]):
-    """The model's sorted words read in place from one string: splitting it into 82,765 strings costs ~9 ms,
-    more than one article's few hundred look-ups. After ``SPLIT_AFTER`` look-ups (a batch) it is split once,
-    as a list answers a look-up several times faster."""
+    """The model's sorted words, bisected in place (``mappedfile.SortedWords``): splitting them into 82,765
+    strings costs ~9 ms, more than one article's few hundred look-ups. After ``SPLIT_AFTER`` look-ups (a batch)
+    they are split once, as a list answers a look-up several times faster."""
 
     SPLIT_AFTER = 2_000
 
-    def __init__(self, text: str, starts: Sequence[int]) -> None:
-        self._text = text
-        self._starts = starts
-        self._count = len(starts) - 1
+    def __init__(self, text: bytes, starts: Sequence[int]) -> None:
+        self._sorted = SortedWords(text, 0, starts)
+        self._count = self._sorted.count
         self._lookups = 0
         self._list: list[str] | None = None
 
@@ -97,7 +96,7 @@ class ModelWords(Sequence[str]):
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError(index)
-        return self._text[self._starts[index] : self._starts[index + 1] - 1]
+        return self._sorted.word(index).decode("ascii")
 
     def index_of(self, word: str) -> int:
         """The id of ``word``, or -1 if it is not one of the words."""
@@ -105,13 +104,11 @@ class ModelWords(Sequence[str]):
         if words is None:
             self._lookups += 1
             if self._lookups >= self.SPLIT_AFTER:
-                words = self._list = self._text.split("\n")[:-1]
+                words = self._list = self._sorted.text().decode("ascii").split("\n")[:-1]
         if words is not None:
             i = bisect.bisect_left(words, word)
             return i if i < self._count and words[i] == word else -1
-        text, starts = self._text, self._starts
-        i = bisect.bisect_left(range(self._count), word, key=lambda k: text[starts[k] : starts[k + 1] - 1])
-        return i if i < self._count and text[starts[i] : starts[i + 1] - 1] == word else -1
+        return self._sorted.find(word.encode("ascii")) if word.isascii() else -1  # the model's words are ASCII
 
 
 class NgramModel:
@@ -406,7 +403,7 @@ def build_data(unigram_path: Path, bigram_path: Path) -> NgramData:
     endings, mass, pooled, word_suffix = class_tables(words, [c * scale for c in unigrams], pairs)
     class_keys = sorted(pooled)
     return NgramData(
-        words="".join(w + "\n" for w in words),
+        words="".join(w + "\n" for w in words).encode("ascii"),
         word_starts=array.array("I", _offsets([[0] * (len(w) + 1) for w in words])).tobytes(),
         unigrams=array.array("d", (c * scale for c in unigrams)).tobytes(),
         bigram_keys=array.array("q", keys).tobytes(),
@@ -442,7 +439,7 @@ def _cache_path(sources: tuple[Path, ...]) -> Path | None:
 # The cache file is a packed file (copylint/mappedfile.py) mapped into memory: the tables are read in place,
 # as reading and unmarshalling its 7 MB cost ~15 ms of every start and a run touches only the pages it looks up.
 # The arrays are in the machine's byte order (the file name says which).
-_TABLES = tuple(f.name for f in fields(NgramData) if f.type in ("Buffer", "str") and f.name != "suffixes")
+_TABLES = tuple(f.name for f in fields(NgramData) if f.type in ("Buffer", "bytes"))
 
 
 def _read_cache(path: Path) -> NgramData | None:
@@ -452,18 +449,18 @@ def _read_cache(path: Path) -> NgramData | None:
     try:
         view = memoryview(mapped.data)
         tables: dict[str, Buffer] = {name: view[slice(*mapped.span(name))] for name in _TABLES}
-        words = bytes(tables.pop("words")).decode("ascii")
+        words = bytes(tables.pop("words"))  # a copy, for SortedWords to compare bytes with bytes
         meta = mapped.meta
         return NgramData(words, **tables, suffixes=meta["suffixes"], floor=meta["floor"], total=meta["total"])
-    except (KeyError, TypeError, UnicodeDecodeError):
+    except (KeyError, TypeError):
         return None
 
 
 def _write_cache(path: Path, data: NgramData) -> None:
-    sections = {name: bytes(getattr(data, name)) for name in _TABLES if name != "words"}
+    sections = {name: bytes(getattr(data, name)) for name in _TABLES}
     meta = {"suffixes": data.suffixes, "floor": data.floor, "total": data.total}
     try:
-        write_atomic(path, pack(FORMAT_VERSION, {"words": data.words.encode("ascii"), **sections}, meta))
+        write_atomic(path, pack(FORMAT_VERSION, sections, meta))
         prune_stale(path.parent, "ngrams-*", path)  # tables of older versions or other data
     except OSError:
         return  # a read-only cache folder only costs the build time on the next run

@@ -351,7 +351,7 @@ def test_model_is_cached_and_reloaded(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_sorted_words_are_read_in_place_and_found_by_id() -> None:
     words = ["as", "at", "form", "from", "has"]
     data = ngrams.NgramData(
-        words="".join(w + "\n" for w in words),
+        words="".join(w + "\n" for w in words).encode("ascii"),
         word_starts=array.array("I", [0, 3, 6, 11, 16, 20]).tobytes(),
         unigrams=b"",
         bigram_keys=b"",
