@@ -714,9 +714,13 @@ class Spelling:
             found = native[1](key, keys, scorer=native[0], score_cutoff=2, limit=None)
             near = [(choice, int(score)) for choice, score, _ in found if choice != key]
         else:
-            distance = self.distance
             size = len(key)
-            near = [(choice, distance(key, choice, 2)) for choice in keys if choice != key and abs(len(choice) - size) <= 2]
+            pool = [choice for choice in keys if choice != key and abs(len(choice) - size) <= 2]
+            if native is not None:
+                near = [(choice, native[0](key, choice, score_cutoff=2)) for choice in pool]
+            else:
+                self._compared += len(pool)
+                near = [(choice, osa_distance(key, choice, 2)) for choice in pool]
             near = [pair for pair in near if pair[1] <= 2]
         if len(near) > 1:
             near.sort(key=_second)  # stable: ties stay in the order of ``keys``, as extract() returns them
