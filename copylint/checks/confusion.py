@@ -111,10 +111,10 @@ class Lexicon:
 Side = tuple[tuple[float, ...], tuple[bool, ...], float, bool]
 _NO_GAIN = -1e300
 # A written word as the rule sees it: how it is checked (``_CAPITAL``, ``_CUE``, ``_MODEL`` bits; 0 = never),
-# its candidates, its lower-case form, and its model ids as a neighbour: as written in lower case, and as
-# capitalised at the start of a sentence (-1 where none applies).
-WordClass = tuple[int, "_WordInfo | None", str, int, int]
-_NOT_A_WORD: WordClass = (0, None, "", -1, -1)
+# its candidates, its lower-case form, and its model id as a neighbour (of its lower-case form if capitalised:
+# the pair counts are case-folded; -1 where none applies).
+WordClass = tuple[int, "_WordInfo | None", str, int]
+_NOT_A_WORD: WordClass = (0, None, "", -1)
 # The word-pair stage's verdict on a word between two neighbours: the candidates the pairs favour, as
 # (log gain, word, log threshold), for the window stage to weigh.
 Decision = tuple[tuple[float, str, float], ...]
@@ -233,21 +233,21 @@ class ConfusionState:
         mode = 0
         if written[0].isupper():
             if len(written) > 1 and not written[1:].islower():
-                return 0, None, written, -1, -1  # all capitals or inner capitals: an acronym or a name
+                return 0, None, written, -1  # all capitals or inner capitals: an acronym or a name
             mode |= _CAPITAL
         elif not written.islower():
-            return 0, None, written, -1, -1
+            return 0, None, written, -1
         lower = written.lower().translate(_APOSTROPHES)
         # As a neighbour: the id of the word as written in lower case, or of its lower-case form if capitalised.
-        plain, titled = (model.word_id(written), -1) if written.islower() else (-1, model.word_id(lower))
+        neighbour_id = model.word_id(written if written.islower() else lower)
         if lower in self.lexicon.cues:
             mode |= _CUE
         if "'" in lower:
-            return (mode if mode & _CUE else 0), None, lower, plain, titled  # the model has no contractions
+            return (mode if mode & _CUE else 0), None, lower, neighbour_id  # the model has no contractions
         info = self.info(lower)
         if info is not None:
             mode |= _MODEL
-        return (mode if mode & (_CUE | _MODEL) else 0), info, lower, plain, titled
+        return (mode if mode & (_CUE | _MODEL) else 0), info, lower, neighbour_id
 
     def info(self, word: str) -> _WordInfo | None:
         """Candidates for a lower-case written word, or None if it is not worth scoring."""
@@ -571,7 +571,7 @@ class RealWordConfusion(BaseRule):
             (found_class(t[0]) or classify(t[0])) if t[3] is word_kind else _NOT_A_WORD for t in tokens
         ]
         classes.append(_NOT_A_WORD)
-        for i, (mode, info, lower, _, _) in enumerate(classes):
+        for i, (mode, info, lower, _) in enumerate(classes):
             if not mode:
                 continue
             token = tokens[i]
@@ -591,35 +591,14 @@ class RealWordConfusion(BaseRule):
                         continue
             if info is None:
                 continue
-            start, end = token[1], token[2]  # inlined: this runs for most words
-            if ((start > 0 and text[start - 1] in joiners) or (end < size and text[end] in joiners)) and _glued(
-                text, token
-            ):
-                continue  # part of a compound ("pro-government", "and/or"), which the model knows nothing about
-            prev_id = -1
-            if i > 0:
-                _, _, _, plain, titled = classes[i - 1]
-                if plain >= 0 or titled >= 0:
-                    before = tokens[i - 1]
-                    start = before[1]
-                    touches = (start > 0 and text[start - 1] in joiners) or text[before[2]] in joiners
-                    if not (touches and _glued(text, before)):
-                        prev_id = plain if plain >= 0 else titled  # the pair counts are case-folded
-            # A capitalised neighbour counts by its lower-case form: the pair counts are case-folded.
-            next_id = classes[i + 1][3]
-            if next_id < 0:
-                next_id = classes[i + 1][4]
-            if next_id >= 0:
-                end = tokens[i + 1][2]
-                if ((end < size and text[end] in joiners) or text[tokens[i + 1][1] - 1] in joiners) and _glued(
-                    text, tokens[i + 1]
-                ):
-                    next_id = -1
-            if prev_id < 0 and next_id < 0:
-                continue  # no context to judge by
             word_id = info.word_id
+            # The neighbours' ids, before compounds are ruled out (classes[-1] stands for nothing before).
+            prev_id = classes[i - 1][3]
+            next_id = classes[i + 1][3]
             if not info.listed:
                 # Only one-edit candidates, which are tried only where the word does not fit: the common case.
+                # A word that fits its neighbours is passed over before any compound is looked for: ruling a
+                # neighbour out as part of a compound only leaves less to fit.
                 fit: bool | None = True
                 if prev_id >= 0:
                     fit = fits_memo.get((prev_id << ID_BITS | word_id) << 1 | 1)
@@ -631,6 +610,29 @@ class RealWordConfusion(BaseRule):
                         fit = fits(model, word_id, next_id, False)
                 if fit:
                     continue
+            start, end = token[1], token[2]  # inlined: this runs for most words
+            if ((start > 0 and text[start - 1] in joiners) or (end < size and text[end] in joiners)) and _glued(
+                text, token
+            ):
+                continue  # part of a compound ("pro-government", "and/or"), which the model knows nothing about
+            if prev_id >= 0:
+                before = tokens[i - 1]
+                start = before[1]
+                if ((start > 0 and text[start - 1] in joiners) or text[before[2]] in joiners) and _glued(text, before):
+                    prev_id = -1
+            if next_id >= 0:
+                after = tokens[i + 1]
+                end = after[2]
+                if ((end < size and text[end] in joiners) or text[after[1] - 1] in joiners) and _glued(text, after):
+                    next_id = -1
+            if prev_id < 0 and next_id < 0:
+                continue  # no context to judge by
+            if (
+                not info.listed  # a neighbour may have been ruled out: fit again
+                and (prev_id < 0 or fits(model, prev_id, word_id, True))
+                and (next_id < 0 or fits(model, word_id, next_id, False))
+            ):
+                continue
             if lower in skip:
                 continue
             if prev_id >= 0:
