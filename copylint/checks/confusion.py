@@ -110,6 +110,7 @@ class Lexicon:
 # fits (is attested next to the context word, or too rare for the pair to have been listed).
 Side = tuple[tuple[float, ...], tuple[bool, ...], float, bool]
 _NO_GAIN = -1e300
+MEMO_LIMIT = 500_000  # sides, fits and decisions remembered, each: memory stays bounded over long batches
 # A written word as the rule sees it: how it is checked (``_CAPITAL``, ``_CUE``, ``_MODEL`` bits; 0 = never),
 # its candidates, its lower-case form, and its model id as a neighbour (of its lower-case form if capitalised:
 # the pair counts are case-folded; -1 where none applies).
@@ -127,7 +128,7 @@ def _gain(values: tuple[float, ...]) -> float:
     return max(values[1:]) - values[0] if len(values) > 1 else _NO_GAIN
 
 
-@dataclass
+@dataclass(slots=True)
 class _WordInfo:
     """What the rule needs to know about one written (lower-case) word, computed once per word."""
 
@@ -144,6 +145,10 @@ class _WordInfo:
     min_threshold: float = 0.0  # the bound for the quick rejection: no listed alternative gains more
     no_right: Side = ((), (), 0.0, True)  # the right side when nothing scorable follows
     starts: tuple[Side, Side] = (((), (), 0.0, True), ((), (), 0.0, True))  # left side with no word before
+    # Remembered per neighbouring word (see ConfusionState.fits and .sides), keyed by its id with flags in the
+    # low bits: small keys, cheaper to hash than one key for the pair.
+    fit_memo: dict[int, bool] = field(default_factory=dict)  # context << 1 | left
+    side_memo: dict[int, Side] = field(default_factory=dict)  # context << 2 | left << 1 | edits
 
     def __post_init__(self) -> None:
         self.ids = (self.word_id, *(i for _, i, _ in self.listed))
@@ -182,8 +187,8 @@ class ConfusionState:
     max_edit_candidates: int
     _model: NgramModel | None = None
     _words: dict[str, _WordInfo | None] = field(default_factory=dict)
-    _sides: dict[int, Side] = field(default_factory=dict)
-    _fits: dict[int, bool] = field(default_factory=dict)
+    _remembered_sides: int = 0  # entries in the word infos' side_memo, bounded by MEMO_LIMIT
+    _remembered_fits: int = 0  # and in their fit_memo
     _classes: dict[str, WordClass] = field(default_factory=dict)
     trigram_weight: float = 0.0
     decisions: dict[int, Decision] = field(default_factory=dict)
@@ -284,35 +289,34 @@ class ConfusionState:
         info.set_counts(tuple(math.log(model.count(i)) for i in info.ids + info.edit_ids))
         return info
 
-    def fits(self, model: NgramModel, first: int, second: int, left: bool) -> bool:
-        """True if a word fits next to its context word (``first`` if ``left``): the pair, or the context
+    def fits(self, model: NgramModel, info: _WordInfo, context: int, left: bool) -> bool:
+        """True if the word fits next to its context word (before it if ``left``): the pair, or the context
         word's class with the word, is listed, or the pair is too rare to have been listed (remembered)."""
-        key = (first << ID_BITS | second) << 1 | left
-        found = self._fits.get(key)
+        key = context << 1 | left
+        found = info.fit_memo.get(key)
         if found is None:
+            first, second = (context, info.word_id) if left else (info.word_id, context)
             found = model.attested(first, second, left) or _unremarkable(model, first, second)
-            if len(self._fits) < 500_000:
-                self._fits[key] = found
+            if self._remembered_fits < MEMO_LIMIT:
+                info.fit_memo[key] = found
+                self._remembered_fits += 1
         return found
 
-    def sides(
-        self, model: NgramModel, word_id: int, ids: tuple[int, ...], context: int, left: bool, edits: bool
-    ) -> Side:
-        """One side (see ``Side``) for the words ``ids`` next to ``context``, remembered.
-
-        ``ids`` are the written word and its listed alternatives, or (``edits``) its one-edit candidates,
-        so the written word's id and the two flags name them in the memo key.
-        """
-        key = ((context << ID_BITS | word_id) << 2) | (left << 1) | edits
-        found = self._sides.get(key)
+    def sides(self, model: NgramModel, info: _WordInfo, context: int, left: bool, edits: bool) -> Side:
+        """One side (see ``Side``) next to ``context`` for the written word and its listed alternatives, or
+        (``edits``) for its one-edit candidates, remembered."""
+        key = context << 2 | left << 1 | edits
+        found = info.side_memo.get(key)
         if found is None:
-            values, seen = model.log_sides(ids, context, left)
+            word_id = info.word_id
+            values, seen = model.log_sides(info.edit_ids if edits else info.ids, context, left)
             fits = seen[0] or (
                 _unremarkable(model, context, word_id) if left else _unremarkable(model, word_id, context)
             )
             found = (values, seen, _NO_GAIN if edits else _gain(values), fits)
-            if len(self._sides) < 500_000:
-                self._sides[key] = found
+            if self._remembered_sides < MEMO_LIMIT:
+                info.side_memo[key] = found
+                self._remembered_sides += 1
         return found
 
 
@@ -564,8 +568,6 @@ class RealWordConfusion(BaseRule):
         fits = state.fits
         joiners = _JOINERS
         size = len(text)
-        fits_memo = state._fits
-        sides_memo = state._sides
         # One look-up per token; each word's class also serves its neighbours.
         classes = [
             (found_class(t[0]) or classify(t[0])) if t[3] is word_kind else _NOT_A_WORD for t in tokens
@@ -601,13 +603,13 @@ class RealWordConfusion(BaseRule):
                 # neighbour out as part of a compound only leaves less to fit.
                 fit: bool | None = True
                 if prev_id >= 0:
-                    fit = fits_memo.get((prev_id << ID_BITS | word_id) << 1 | 1)
+                    fit = info.fit_memo.get(prev_id << 1 | 1)
                     if fit is None:
-                        fit = fits(model, prev_id, word_id, True)
+                        fit = fits(model, info, prev_id, True)
                 if fit and next_id >= 0:
-                    fit = fits_memo.get((word_id << ID_BITS | next_id) << 1)
+                    fit = info.fit_memo.get(next_id << 1)
                     if fit is None:
-                        fit = fits(model, word_id, next_id, False)
+                        fit = fits(model, info, next_id, False)
                 if fit:
                     continue
             start, end = token[1], token[2]  # inlined: this runs for most words
@@ -629,24 +631,20 @@ class RealWordConfusion(BaseRule):
                 continue  # no context to judge by
             if (
                 not info.listed  # a neighbour may have been ruled out: fit again
-                and (prev_id < 0 or fits(model, prev_id, word_id, True))
-                and (next_id < 0 or fits(model, word_id, next_id, False))
+                and (prev_id < 0 or fits(model, info, prev_id, True))
+                and (next_id < 0 or fits(model, info, next_id, False))
             ):
                 continue
             if lower in skip:
                 continue
             if prev_id >= 0:
-                left = sides_memo.get((prev_id << ID_BITS | word_id) << 2 | 2) or sides(
-                    model, word_id, info.ids, prev_id, True, False
-                )
+                left = info.side_memo.get(prev_id << 2 | 2) or sides(model, info, prev_id, True, False)
             else:
                 # Nothing before: the word's own frequency stands in for the left side. At the start of a
                 # sentence it is damped, as sentences open with other words ("If", "But") than running text.
                 left = info.starts[i > 0 and tokens[i - 1].text == ","]
             if next_id >= 0:
-                right = sides_memo.get((next_id << ID_BITS | word_id) << 2) or sides(
-                    model, word_id, info.ids, next_id, False, False
-                )
+                right = info.side_memo.get(next_id << 2) or sides(model, info, next_id, False, False)
                 end_factor = 0.0
             else:
                 right = info.no_right
@@ -660,7 +658,7 @@ class RealWordConfusion(BaseRule):
             best = decisions.get(key)
             if best is None:
                 best = self._best(model, state, info, prev_id, next_id, left, right, end_factor)
-                if len(decisions) < 500_000:
+                if len(decisions) < MEMO_LIMIT:
                     decisions[key] = best
             if best is _NO_DECISION:
                 continue
@@ -704,12 +702,12 @@ class RealWordConfusion(BaseRule):
             edits = info.edit_ids
             offset = listed + 1
             if prev_id >= 0:
-                left, left_seen, _, _ = state.sides(model, info.word_id, edits, prev_id, True, True)
+                left, left_seen, _, _ = state.sides(model, info, prev_id, True, True)
             else:
                 prior = 1.0 if left_side is info.starts[1] else SENTENCE_START_PRIOR
                 left, left_seen = tuple(prior * v for v in info.log_counts[offset:]), info.unseen
             if next_id >= 0:
-                right, right_seen, _, _ = state.sides(model, info.word_id, edits, next_id, False, True)
+                right, right_seen, _, _ = state.sides(model, info, next_id, False, True)
             else:
                 right, right_seen = info.zeros, info.unseen
             edit_threshold = state.log_edit_threshold + state.log_factor
