@@ -11,6 +11,7 @@ from copylint.checks.names import (
     EnglishFrequencies,
     InconsistentSpelling,
     NameData,
+    RunFinder,
     is_inflection,
     parse_name_lexicons,
     skeleton,
@@ -332,11 +333,54 @@ def test_rules_never_crash_on_odd_text(seed: int) -> None:
     import random
 
     rng = random.Random(seed)
-    pieces = ["Mr", "Dr.", "O'Brien", "al-", "de", "Okafor", "Okafr", "(LTWB)", "LWTB", "“", "”", '"', "-", ".", "’s",
-              "H.W.", "Élan", "Łódź", "İzmir", "ǅemal", "said", "the", "\u00a0", "  ", "\n\n", "Ωmega", "ß", "ﬁ"]
+    pieces = [
+        "Mr",
+        "Dr.",
+        "O'Brien",
+        "al-",
+        "de",
+        "Okafor",
+        "Okafr",
+        "(LTWB)",
+        "LWTB",
+        "“",
+        "”",
+        '"',
+        "-",
+        ".",
+        "’s",
+        "H.W.",
+        "Élan",
+        "Łódź",
+        "İzmir",
+        "ǅemal",
+        "said",
+        "the",
+        "\u00a0",
+        "  ",
+        "\n\n",
+        "Ωmega",
+        "ß",
+        "ﬁ",
+    ]
     for _ in range(40):
         text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 60)))
         if not text.strip():
             continue
         for finding in lint_text(text, select=["names"]):
             assert 0 <= finding.span.start < finding.span.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("Mr. Juan de la Cruz said so.", ["Mr. Juan de la Cruz"]),  # a dotted title, then particles inside the name
+        ("Dr Okafor and Mrs. Osei met the de facto Leader.", ["Dr Okafor", "Mrs. Osei", "Leader"]),
+        ("Colin Treharne said Ms. Ada Lovell-Byron de wrote.", ["Colin Treharne", "Ms. Ada Lovell-Byron"]),
+        ("When J. R. Okafor and Prime Minister Dale met", ["When J. R. Okafor", "Prime Minister Dale"]),
+    ],
+)
+def test_run_pattern_reads_titles_particles_and_initials(text: str, runs: list[str]) -> None:
+    """The guards in the run pattern pass over no title, particle or initial that the groups behind them take."""
+    finder = RunFinder(_builtin_data())
+    assert [m.group() for m in finder.pattern.finditer(text)] == runs

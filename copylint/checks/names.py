@@ -212,18 +212,28 @@ class RunFinder:
         capitalised = sorted(sorted(t.capitalize() for t in data.titles), key=lambda t: len(re.escape(t)), reverse=True)
         dotted = "|".join(map(re.escape, capitalised)) or "(?!)"
         word, initials, self.items = _run_parts()
-        item = rf"(?:{initials}(?= )|(?:{dotted})\.(?= )|{word})"
+        upper = _UPPER
+        firsts = "".join(sorted({re.escape(t[:1]) for t in capitalised if t}))
+        opening = f"{upper[:-1]}{firsts}]"  # the first character of every item
+        # re tries the alternatives of a group one by one: a lookahead for what all of them need lets it pass over
+        # a group that cannot match at once (most words after a name are in lower case and not particles, most
+        # capitals are followed by no title's dot). Each guard is implied by its group, so matches are unchanged.
+        letters_then_dot = r"(?=[^\W\d_]*\.)" if all(t.isalpha() for t in capitalised) else ""
+        particle_firsts = "".join(sorted({re.escape(p[:1]) for p in data.particles}))
+        particle_guard = f"(?=[{particle_firsts}])" if particle_firsts else ""
+        item = rf"(?={opening})(?:{initials}(?= )|{letters_then_dot}(?:{dotted})\.(?= )|{word})"
         separator = r"(?:[ \u00a0]|[-‐‑])"
         # Every item starts with a capital or a title's first letter. The pattern opens with that character as a
         # set, which the re module skips ahead to at C speed, then checks what stands before it and reads the rest
         # of the first item: ``item``'s alternatives less the letter read, each opening with a plain character
         # where it can (so that re drops it at once) and checking the letter behind it after that.
-        upper = _UPPER
-        firsts = "".join(sorted({re.escape(t[:1]) for t in capitalised if t}))
         dotted_rest = "|".join(f"{re.escape(t[1:])}(?<={re.escape(t)})" for t in capitalised if t) or "(?!)"
-        first_item = rf"(?:\.(?<={upper}\.)(?:{upper}\.)*(?= )|(?:{dotted_rest})\.(?= )|(?<={upper})[^\W_]*(?:['’][^\W\d_]+)*)"
+        first_item = (
+            rf"(?:\.(?<={upper}\.)(?:{upper}\.)*(?= )|{letters_then_dot}(?:{dotted_rest})\.(?= )"
+            rf"|(?<={upper})[^\W_]*(?:['’][^\W\d_]+)*)"
+        )
         self.pattern = re.compile(
-            rf"{upper[:-1]}{firsts}](?<![\w'’.\-].){first_item}(?:{separator}(?:(?:{particles}){separator})*{item})*"
+            rf"{opening}(?<![\w'’.\-].){first_item}(?:{separator}(?:{particle_guard}(?:{particles}){separator})*{item})*"
         )
         # Runs depend on the pattern and these lists only: rules whose finders agree share one document's runs.
         self.key = f"names/runs/{hash((self.pattern.pattern, data.titles, data.particles, data.not_names)):x}"
@@ -245,9 +255,7 @@ class RunFinder:
             self._block_runs(text, block, lower, frequencies, runs)
         return runs
 
-    def _block_runs(
-        self, text: str, block: Block, lower: LowerWords, frequencies: EnglishFrequencies, runs: list[Run]
-    ) -> None:
+    def _block_runs(self, text: str, block: Block, lower: LowerWords, frequencies: EnglishFrequencies, runs: list[Run]) -> None:
         data = self.data
         titles = data.titles
         particles = data.particles
@@ -1174,14 +1182,8 @@ class FirstReference(BaseRule):
             "verb such as 'said' after it). Headlines are not checked: they use surnames by design."
         ),
         why="Wire style gives a person's full name at first reference, so the reader knows who is meant from the start.",
-        example=(
-            "Mr Okafor said the vote was fair.\n\n"
-            "The council leader, Daniel Okafor, was re-elected on Friday."
-        ),
-        use_instead=(
-            "Council leader Daniel Okafor said the vote was fair.\n\n"
-            "Okafor was re-elected on Friday."
-        ),
+        example=("Mr Okafor said the vote was fair.\n\nThe council leader, Daniel Okafor, was re-elected on Friday."),
+        use_instead=("Council leader Daniel Okafor said the vote was fair.\n\nOkafor was re-elected on Friday."),
         fix_safety="No fix: the sentence has to be rewritten; the full name is offered as a suggestion.",
     )
 
