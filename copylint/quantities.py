@@ -230,9 +230,7 @@ _SOURCE_NOUNS = frozenset(
     figures hospital coroner agency survey poll council court company firm department office service committee
     commission board union group observatory coastguard prosecutors prosecutor investigators regulator""".split()
 )
-_NOT_SOURCES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
-) | _MONTHS
+_NOT_SOURCES = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()) | _MONTHS
 # Years not inside a longer figure, and month and weekday names that start with a capital (in any case after
 # it: "MONDAY"); "1(?<![\d,.].)9" is "(?<![\d,.])19".
 _PERIOD = re.compile(
@@ -417,12 +415,14 @@ class _SentenceFacts:
 
 
 class _Near:
-    """The content words around a number (``Quantity.context``), worked out on first use."""
+    """The content words around a number (``Quantity.context``), worked out on first use.
 
-    __slots__ = ("_first", "_last", "_lower", "_noun", "_tokens", "_words")
+    It keeps the block's tokens, which the block keeps anyway, and not their lower-case forms: a list of a whole
+    block's words kept for each figure made every collection of the garbage collector walk them."""
 
-    def __init__(self, lower: list[str], tokens: tuple[Token, ...], first: int, last: int, noun: str) -> None:
-        self._lower = lower
+    __slots__ = ("_first", "_last", "_noun", "_tokens", "_words")
+
+    def __init__(self, tokens: tuple[Token, ...], first: int, last: int, noun: str) -> None:
         self._tokens = tokens
         self._first = first
         self._last = last
@@ -431,7 +431,7 @@ class _Near:
 
     def words(self) -> frozenset[str]:
         if self._words is None:
-            self._words = _context(self._lower, self._tokens, self._first, self._last, self._noun)
+            self._words = _context(self._tokens, self._first, self._last, self._noun)
         return self._words
 
 
@@ -674,7 +674,7 @@ class Extractor:
             partitive=partitive,
             changing=changing,
             _facts=facts,
-            _near=_Near(lower, tokens, first, last, noun),
+            _near=_Near(tokens, first, last, noun),
         )
 
     def _plain_count(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> bool:
@@ -779,7 +779,7 @@ class Extractor:
             partitive=False,
             changing=False,
             _facts=_SentenceFacts("", False),  # an empty sentence: no source, names or periods
-            _near=_Near([], (), 0, 0, ""),  # no words around an age
+            _near=_Near((), 0, 0, ""),  # no words around an age
         )
 
     def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
@@ -918,10 +918,11 @@ class Extractor:
         return block.span
 
 
-def _context(lower: list[str], tokens: tuple[Token, ...], first: int, last: int, noun: str) -> frozenset[str]:
+def _context(tokens: tuple[Token, ...], first: int, last: int, noun: str) -> frozenset[str]:
     """Content words within eight tokens of a number (``first``..``last``), singular, less ``noun``."""
     low, high = max(0, first - 8), last + 9
-    near = zip(lower[low:first] + lower[last + 1 : high], tokens[low:first] + tokens[last + 1 : high], strict=True)
+    around = tokens[low:first] + tokens[last + 1 : high]
+    near = zip(map(str.lower, map(_TEXT, around)), around, strict=True)
     word = TokenKind.WORD
     # lemma() only for words ending in "s": the others are their own
     return frozenset(
