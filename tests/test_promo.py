@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from copylint.checks.promo import (
+    _JUNK,
+    _LEAD_MARK,
+    _LEAD_MARK_SCAN,
     _WORD_END,
     _WORD_END_STDLIB,
     PROMO_RULES,
@@ -350,6 +353,20 @@ def test_the_word_end_means_the_same_to_re_as_to_regex_on_every_assigned_charact
     by_regex = [m.start() for m in regex.finditer(_WORD_END, text, regex.IGNORECASE)]
     by_re = [m.start() for m in re.finditer(_WORD_END_STDLIB, text, re.IGNORECASE)]
     assert by_re == by_regex
+
+
+def test_the_scanning_form_of_the_lead_matches_as_the_plain_one() -> None:
+    import random
+
+    cue = r"(?P<cue>R[Ee][Aa][Dd]|In|W)"
+    plain = re.compile(rf"(?P<lead>{_LEAD_MARK})[ \t\u00a0]*{_JUNK}{cue}")
+    scanning = re.compile(rf"(?P<lead>{_LEAD_MARK_SCAN})[ \t\u00a0]*{_JUNK}{cue}")
+    alphabet = [*".!?…\"”’')][( \t\u00a0\n/|»•*-–—x", "Read", "In", "W", "READ"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 10)))
+        found = [[(m.span(), m.span("lead"), m.span("cue")) for m in p.finditer(text)] for p in (plain, scanning)]
+        assert found[0] == found[1], text
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
+from operator import eq
 from typing import TYPE_CHECKING
 
 from copylint.finding import Applicability, Finding, Severity, Span
+from copylint.kinds import letter_runs
 from copylint.rule import BaseRule, Category, RuleContext, RuleDoc
 
 # A word, spaces (not line breaks), the same word again; case-insensitive back-reference.
 _DOUBLED = re.compile(r"(?<![\w'’-])([^\W\d_]+)([ \t\u00a0]+)(\1)(?![\w'’-])", re.IGNORECASE)
+# Runs of letters, the words _DOUBLED compares. Lower-casing keeps every letter a letter and every other character
+# not one, so the runs of a lower-cased text lie where the text's own do (tests/test_text_scans.py checks).
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# Where str.lower is not the per-character lower case that re's IGNORECASE back-reference compares: a dotted
+# capital I becomes two characters, a capital sigma at the end of a word a final sigma.
+_CONTEXT_CASED = ("\u0130", "\u03a3")
 
 if TYPE_CHECKING:
     from copylint.document import Document
@@ -60,6 +69,18 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def _may_double(text: str) -> bool:
+    """False only if ``text`` has no run of letters followed by the same run (ignoring case) with nothing but
+    other characters between, which every match of _DOUBLED is: a few C passes instead of _DOUBLED's
+    look-behind tried at every position."""
+    runs: list[str] | list[bytes] | None = letter_runs(text)
+    if runs is None:
+        if any(c in text for c in _CONTEXT_CASED):
+            return True
+        runs = _LETTER_RUN.findall(text.lower())
+    return any(map(eq, runs, islice(runs, 1, None)))
+
+
 class DoubledWord(BaseRule):
     """Flags a word typed twice in a row ("the the")."""
 
@@ -81,7 +102,10 @@ class DoubledWord(BaseRule):
     def check(self, document: Document, context: RuleContext) -> Iterator[Finding]:
         """Find a word followed, after spaces only, by the same word (ignoring case)."""
         for block in document.blocks:
-            for m in _DOUBLED.finditer(block.text):
+            text = block.text
+            if not _may_double(text):
+                continue
+            for m in _DOUBLED.finditer(text):
                 first, second = m.group(1), m.group(3)
                 if not self._is_slip(first, second):
                     continue

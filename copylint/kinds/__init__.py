@@ -25,6 +25,29 @@ if TYPE_CHECKING:
 
 Pattern: TypeAlias = "re.Pattern[str] | Any"  # Any: a ``regex`` module pattern (untyped)
 
+# Latin-1 letters (what the re module's [^\W\d_] matches: ², ½ and ª too) in lower case, every other byte a space:
+# the words bytes.split() then makes are the runs of letters of a Latin-1 text, lower-cased character by character
+# as re's IGNORECASE compares them (no letter of Latin-1 lower-cases outside it or to a non-letter).
+_LETTER = re.compile(r"[^\W\d_]")
+_RUNS_TABLE = bytes(ord(chr(b).lower()) if _LETTER.match(chr(b)) else 32 for b in range(256))
+# Marks of news copy outside Latin-1, none a letter: a space in their place leaves the runs of letters as they
+# were, and most texts can then be encoded.
+PLAIN_MARKS = "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u20ac"
+
+
+def letter_runs(text: str) -> list[bytes] | None:
+    """The runs of letters in ``text``, in lower case and encoded as Latin-1, found in C; None if ``text`` holds
+    characters outside Latin-1 besides PLAIN_MARKS (a caller then looks at the text itself)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_RUNS_TABLE).split()
+    for mark in PLAIN_MARKS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    try:
+        return text.encode("latin-1").translate(_RUNS_TABLE).split()
+    except UnicodeEncodeError:
+        return None
+
 
 @dataclass(frozen=True)
 class DataRuleMeta:
@@ -62,7 +85,8 @@ class PhraseIndex:
 
     Much faster than one big alternation tried at every position, and the cost does not grow with the list.
     Each first word's pattern is compiled when that word is first seen (most never are in a short run); the
-    phrases are escaped literals, so there is nothing to validate early.
+    phrases are escaped literals, so there is nothing to validate early. Before any token is looked at, a block
+    must hold every run of letters of some phrase (for most blocks, one set look-up in C says none does).
     """
 
     def __init__(self, phrases: list[str], ignore_case: bool) -> None:
@@ -75,10 +99,14 @@ class PhraseIndex:
             by_first.setdefault(key.lower() if ignore_case else key, []).append(phrase)
         # a list of phrases until first needed, then its compiled pattern
         self.patterns: dict[str, Pattern | list[str]] = dict(by_first)
+        self.needs = _letter_needs(phrases)
 
     def finditer(self, block: Block) -> Iterator[re.Match[str]]:
         """Non-overlapping matches in ``block``, offsets relative to ``block.text``."""
-        text, base, resume = block.text, block.start, 0
+        text = block.text
+        if self.needs is not None and not self.needs.met_in(text):
+            return
+        base, resume = block.start, 0
         patterns, fold = self.patterns, self.ignore_case
         for token in block.tokens:
             key = token.text.lower() if fold else token.text
@@ -91,6 +119,39 @@ class PhraseIndex:
             if match:
                 resume = match.end()
                 yield match
+
+
+@dataclass(frozen=True)
+class LetterNeeds:
+    """What a text must hold for one of a list of phrases to match in it: every run of letters of the phrase,
+    as a run of its own (a phrase matches only between non-word characters, whatever the case)."""
+
+    anchors: frozenset[bytes]  # each phrase's longest run
+    by_anchor: Mapping[bytes, tuple[frozenset[bytes], ...]]  # the runs of each phrase with that anchor
+
+    def met_in(self, text: str) -> bool:
+        """False only if no phrase can match in ``text``."""
+        runs = letter_runs(text)
+        if runs is None:
+            return True
+        return not self.anchors.isdisjoint(runs) and self._all_of_some(runs)
+
+    def _all_of_some(self, runs: list[bytes]) -> bool:
+        present = set(runs)
+        return any(present.issuperset(needed) for anchor in self.anchors & present for needed in self.by_anchor[anchor])
+
+
+def _letter_needs(phrases: list[str]) -> LetterNeeds | None:
+    """The runs of letters each phrase needs, or None if some phrase says nothing that way: it holds a character
+    outside ASCII (some match ASCII letters when case is ignored: the Kelvin sign, the long s) or no letter."""
+    by_anchor: dict[bytes, list[frozenset[bytes]]] = {}
+    for phrase in phrases:
+        runs = letter_runs(phrase) if phrase.isascii() else None
+        if not runs:
+            return None
+        anchor = max(runs, key=len)
+        by_anchor.setdefault(anchor, []).append(frozenset(runs))
+    return LetterNeeds(frozenset(by_anchor), MappingProxyType({a: tuple(n) for a, n in by_anchor.items()}))
 
 
 def _normalise(phrase: str, ignore_case: bool) -> str:
