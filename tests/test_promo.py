@@ -303,6 +303,18 @@ def test_prefixes_are_derived_from_the_cue_patterns() -> None:
     assert cue_prefixes(compile_cues((lexicon,), use_cache=False).cues[0].pattern.regex_pattern()) is None
 
 
+def test_self_contained_cues_opening_with_a_bracket_are_found_by_a_substring_test() -> None:
+    bracketed = [{"cue": r"\([^)]*photo[^)]*\)", "anywhere": True}, {"cue": r"\[[^\]]*image[^\]]*\]", "anywhere": True}]
+    cues = compile_cues((_lexicon(bracketed),), use_cache=False)
+    assert cues.anywhere_marks == ("(", "[")
+    worded = compile_cues((_lexicon([*bracketed, {"cue": r"photo credit: \w+", "anywhere": True}]),), use_cache=False)
+    assert worded.anywhere_marks is None  # "Phot" is not one character: the scanner's pattern says where
+    text = "Headline\n\nThe mayor cut the ribbon [Image by Ana Ruiz] on Monday (Photo: Ana Ruiz)."
+    document = plaintext.parse(text, "t")[0]
+    found = [text[p.span.start : p.span.end] for p in find_promos(document, cues)]
+    assert found == ["[Image by Ana Ruiz]", "(Photo: Ana Ruiz)"]
+
+
 def test_cues_without_a_literal_prefix_still_match_through_the_slow_path() -> None:
     cues = compile_cues((_lexicon([{"cue": "[«»] ?lire aussi", "tail": "any", "case": "any"}]),), use_cache=False)
     assert cues.head is None and cues.slow_starts is not None

@@ -190,6 +190,8 @@ class CueSet:
     # a scan for it is fast (a literal first letter), unlike ``body``'s, which must try every position
     gate: _LazyRe | None = None
     anywhere: _LazyRe | None = None  # pre-filter for self-contained cues
+    # the same, when it only asks for one of a few characters without case ("(" or "["): a substring test
+    anywhere_marks: tuple[str, ...] | None = None
     slow_starts: LazyPattern | None = None  # cues without literal prefixes, with the lead, matched in full
     start_prefixes: tuple[str, ...] | None = None  # every start cue's prefixes; None if some cue has none
     start_cues: tuple[Cue, ...] = field(default=(), repr=False)
@@ -426,6 +428,10 @@ def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> Cu
         gate = _LazyRe(start_literal)
     if anywhere_literal is not None:
         anywhere = _LazyRe(anywhere_literal)
+    # _prefilter's trie reduced to characters: each head's first character, when that character alone is a head
+    heads = {prefix[:4].split(" ", 1)[0] for cue in anywhere_cues for prefix in cue.prefixes or ("",)}
+    marks = {head[:1] for head in heads}
+    plain_marks = anywhere_literal is not None and all(len(m) == 1 and m in heads and m.lower() == m.upper() for m in marks)
     unlisted = [c.pattern.source for c in start_cues if c.prefixes is None]
     slow = LazyPattern(f"{_LEAD}(?P<cue>{'|'.join(unlisted)})") if unlisted else None
     return CueSet(
@@ -434,6 +440,7 @@ def compile_cues(lexicons: tuple[Lexicon, ...], *, use_cache: bool = True) -> Cu
         body=body,
         gate=gate,
         anywhere=anywhere,
+        anywhere_marks=tuple(sorted(marks)) if plain_marks else None,
         slow_starts=slow,
         start_cues=start_cues,
         anywhere_cues=anywhere_cues,
@@ -594,12 +601,15 @@ def find_promos(document: Document, cues: CueSet) -> Iterator[PromoMatch]:
     anywhere = cues.anywhere.get() if cues.anywhere is not None and cues.anywhere_cues else None
     filtered = cues.head is not None and cues.body is not None and gate is not None and cues.slow_starts is None
     scan_anywhere = bool(cues.anywhere_cues)
+    marks = cues.anywhere_marks
     for block in document.blocks:
         if block.role == "headline":
             continue
         text = block.text
         contained: list[PromoMatch] = []
-        if scan_anywhere and (anywhere is None or anywhere.search(text)):
+        if scan_anywhere and (
+            any(mark in text for mark in marks) if marks is not None else (anywhere is None or anywhere.search(text))
+        ):
             contained = list(_self_contained(document, block, cues))
             if contained and contained[0].whole_block:
                 yield contained[0]
