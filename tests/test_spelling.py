@@ -363,6 +363,20 @@ def test_document_accepted_words_are_not_flagged() -> None:
     assert lint_document(accepted, ruleset) == []
 
 
+# -- the memo of forms seen ----------------------------------------------------------------------------------
+
+
+def test_a_warm_memo_finds_what_a_cold_one_finds() -> None:
+    ruleset = build_ruleset(Config(select=(RULE,)))
+    first = "Headline\n\nThe council met on Monday. The mayor spoke.\n\nThe goverment said the legisation passed."
+    again = "Headline\n\nThe council met on Monday.\n\nCritics said the goverment rushed the legisation."
+    found = []
+    for text in (first, again, first):
+        document = Document(text, [(Span(0, 8), "headline"), (Span(10, len(text)), "paragraph")])
+        found.append([text[f.span.start : f.span.end] for f in lint_document(document, ruleset)])
+    assert found == [["goverment", "legisation"], ["goverment", "legisation"], ["goverment", "legisation"]]
+
+
 # -- fixes, severity and data files -------------------------------------------------------------------------
 
 
