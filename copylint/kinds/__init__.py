@@ -86,7 +86,7 @@ class PhraseIndex:
     Much faster than one big alternation tried at every position, and the cost does not grow with the list.
     Each first word's pattern is compiled when that word is first seen (most never are in a short run); the
     phrases are escaped literals, so there is nothing to validate early. Before any token is looked at, a block
-    must hold every run of letters of some phrase (for most blocks, one set look-up in C says none does).
+    must hold the runs of letters of some phrase in a row (for most blocks, set look-ups in C say none does).
     """
 
     def __init__(self, phrases: list[str], ignore_case: bool) -> None:
@@ -123,34 +123,35 @@ class PhraseIndex:
 
 @dataclass(frozen=True)
 class LetterNeeds:
-    """What a text must hold for one of a list of phrases to match in it: every run of letters of the phrase,
-    as a run of its own (a phrase matches only between non-word characters, whatever the case)."""
+    """What a text must hold for one of a list of phrases to match in it: the phrase's runs of letters, one after
+    the other (a phrase matches only between non-word characters, whatever the case, and nothing but
+    whitespace or its own marks lies between its words)."""
 
     anchors: frozenset[bytes]  # each phrase's longest run
-    by_anchor: Mapping[bytes, tuple[frozenset[bytes], ...]]  # the runs of each phrase with that anchor
+    by_anchor: Mapping[bytes, tuple[bytes, ...]]  # the runs of each phrase with that anchor, joined by spaces
 
     def met_in(self, text: str) -> bool:
         """False only if no phrase can match in ``text``."""
         runs = letter_runs(text)
         if runs is None:
             return True
-        return not self.anchors.isdisjoint(runs) and self._all_of_some(runs)
+        return not self.anchors.isdisjoint(runs) and self._in_order(runs)
 
-    def _all_of_some(self, runs: list[bytes]) -> bool:
-        present = set(runs)
-        return any(present.issuperset(needed) for anchor in self.anchors & present for needed in self.by_anchor[anchor])
+    def _in_order(self, runs: list[bytes]) -> bool:
+        joined = b" %b " % b" ".join(runs)
+        return any(needed in joined for anchor in self.anchors.intersection(runs) for needed in self.by_anchor[anchor])
 
 
 def _letter_needs(phrases: list[str]) -> LetterNeeds | None:
     """The runs of letters each phrase needs, or None if some phrase says nothing that way: it holds a character
     outside ASCII (some match ASCII letters when case is ignored: the Kelvin sign, the long s) or no letter."""
-    by_anchor: dict[bytes, list[frozenset[bytes]]] = {}
+    by_anchor: dict[bytes, list[bytes]] = {}
     for phrase in phrases:
         runs = letter_runs(phrase) if phrase.isascii() else None
         if not runs:
             return None
         anchor = max(runs, key=len)
-        by_anchor.setdefault(anchor, []).append(frozenset(runs))
+        by_anchor.setdefault(anchor, []).append(b" %b " % b" ".join(runs))
     return LetterNeeds(frozenset(by_anchor), MappingProxyType({a: tuple(n) for a, n in by_anchor.items()}))
 
 
