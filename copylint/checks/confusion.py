@@ -576,23 +576,27 @@ class RealWordConfusion(BaseRule):
         ]
         classes.append(_NOT_A_WORD)
         for i, (mode, info, lower, _) in enumerate(classes):
-            if not mode:
-                continue
-            token = tokens[i]
-            if mode & _CAPITAL and ((headline and i > 0) or not _is_sentence_start(tokens, i)):
-                # A capital inside a sentence marks a name; headlines capitalise freely, so only their first word counts.
-                continue
-            if mode & _CUE:
-                trigger = triggers[lower]
-                if (
-                    trigger.other
-                    or classes[i + 1][2].lower() in trigger.next_words
-                    or (i > 0 and (tokens[i - 1][0] in trigger.after_words or (trigger.after_comma and tokens[i - 1][0] == ",")))
-                ):
-                    finding = self._cue(text, tokens, i, lower, cues, context)
-                    if finding is not None:
-                        yield finding
-                        continue
+            if mode != _MODEL:  # a lower-case word scored by the model alone: the common case, and nothing to ask
+                if not mode:
+                    continue
+                if mode & _CAPITAL and ((headline and i > 0) or not _is_sentence_start(tokens, i)):
+                    # A capital inside a sentence marks a name; headlines capitalise freely, so only their first
+                    # word counts.
+                    continue
+                if mode & _CUE:
+                    trigger = triggers[lower]
+                    if (
+                        trigger.other
+                        or classes[i + 1][2].lower() in trigger.next_words
+                        or (
+                            i > 0
+                            and (tokens[i - 1][0] in trigger.after_words or (trigger.after_comma and tokens[i - 1][0] == ","))
+                        )
+                    ):
+                        finding = self._cue(text, tokens, i, lower, cues, context)
+                        if finding is not None:
+                            yield finding
+                            continue
             if info is None:
                 continue
             word_id = info.word_id
@@ -614,6 +618,7 @@ class RealWordConfusion(BaseRule):
                         fit = fits(model, info, next_id, False)
                 if fit:
                     continue
+            token = tokens[i]
             start, end = token[1], token[2]  # inlined: this runs for most words
             if ((start > 0 and text[start - 1] in joiners) or (end < size and text[end] in joiners)) and _glued(
                 text, token
