@@ -174,3 +174,17 @@ def test_double_space_pattern_matches_what_the_plain_look_behind_form_matches() 
         for chars in itertools.product("a \u00a0\n", repeat=size):
             text = "".join(chars)
             assert [m.span() for m in rule.pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The mayor opened the depot and alſo thanked the crews.", "and alſo"),  # a long s matches 's' case-blind
+        ("Fares rose and AL\u017fO the ferry ran late.", "and AL\u017fO"),
+        ("The \u212aelvin Street bridge and also the quay reopened.", "and also"),
+    ],
+)
+def test_a_phrase_matched_through_an_unusual_case_equivalent_gets_its_swap(text: str, flagged: str) -> None:
+    findings = [f for f in lint_text(text) if f.rule == "style/redundancy"]
+    assert [text[f.span.start : f.span.end] for f in findings] == [flagged]
+    assert findings[0].replacements == (("And" if flagged[0] == "A" else "and"),)

@@ -210,7 +210,7 @@ class SubstitutionRule(_DataRuleBase):
         for block in document.blocks:
             for m in self._index.finditer(block):
                 written = m.group()
-                choices = self.swaps[_normalise(written, self.ignore_case)]
+                choices = self.swaps.get(_normalise(written, self.ignore_case)) or self._swap_matching(written)
                 span = Span(block.start + m.start(), block.start + m.end())
                 replacements = tuple(match_case(written, choice) for choice in choices)
                 fix = Fix.replace(span, replacements[0], self.applicability) if len(replacements) == 1 else None
@@ -223,6 +223,15 @@ class SubstitutionRule(_DataRuleBase):
                     fix=fix,
                     suggestions=replacements,
                 )
+
+
+    def _swap_matching(self, written: str) -> tuple[str, ...]:
+        """The swap of the phrase ``written`` matched through a character ``str.lower`` leaves alone but the
+        case-blind pattern takes for a letter (the long s in 'alſo', the Kelvin sign)."""
+        for phrase, choices in self.swaps.items():
+            if phrase_pattern([phrase], self.ignore_case).fullmatch(written):
+                return choices
+        raise AssertionError(f"no listed phrase matches {written!r}")  # the index only yields listed phrases
 
 
 @dataclass(frozen=True)
