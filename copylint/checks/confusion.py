@@ -271,17 +271,20 @@ class ConfusionState:
         if word_id < 0:
             return None  # not a word the model knows: a spelling matter, or a name
         listed_words = self.lexicon.alternatives.get(word, ())
+        near_ids = model.neighbour_ids(word_id) if self.use_edits and len(word) >= 2 else ()
+        if not listed_words and not near_ids:
+            return None  # most words met: nothing listed and no common word one edit away
         listed = tuple(
             (w, i, (self.log_threshold if t is None else math.log(t)) + self.log_factor)
             for w, t in listed_words
             if (i := model.word_id(w)) >= 0
         )
         edits: tuple[tuple[str, int], ...] = ()
-        if self.use_edits and len(word) >= 2:
+        if near_ids:
             taken = {w for w, _ in listed_words}
             ignore = self.lexicon.ignore
             words = model.words
-            near = [(w, i) for i in model.neighbour_ids(word_id) if (w := words[i]) not in taken and w not in ignore]
+            near = [(w, i) for i in near_ids if (w := words[i]) not in taken and w not in ignore]
             edits = tuple(near[: self.max_edit_candidates])
         if not listed and not edits:
             return None
