@@ -627,20 +627,22 @@ class RealWordConfusion(BaseRule):
                 text, token
             ):
                 continue  # part of a compound ("pro-government", "and/or"), which the model knows nothing about
+            ruled_out = False  # a neighbour that is part of a compound
             if prev_id >= 0:
                 before = tokens[i - 1]
                 start = before[1]
                 if ((start > 0 and text[start - 1] in joiners) or text[before[2]] in joiners) and _glued(text, before):
-                    prev_id = -1
+                    prev_id, ruled_out = -1, True
             if next_id >= 0:
                 after = tokens[i + 1]
                 end = after[2]
                 if ((end < size and text[end] in joiners) or text[after[1] - 1] in joiners) and _glued(text, after):
-                    next_id = -1
+                    next_id, ruled_out = -1, True
             if prev_id < 0 and next_id < 0:
                 continue  # no context to judge by
             if (
-                not info.listed  # a neighbour may have been ruled out: fit again
+                ruled_out  # the word may fit the neighbour that is left
+                and not info.listed
                 and (prev_id < 0 or fits(model, info, prev_id, True))
                 and (next_id < 0 or fits(model, info, next_id, False))
             ):
