@@ -224,7 +224,6 @@ class SubstitutionRule(_DataRuleBase):
                     suggestions=replacements,
                 )
 
-
     def _swap_matching(self, written: str) -> tuple[str, ...]:
         """The swap of the phrase ``written`` matched through a character ``str.lower`` leaves alone but the
         case-blind pattern takes for a letter (the long s in 'alſo', the Kelvin sign)."""
