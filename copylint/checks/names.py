@@ -1182,8 +1182,8 @@ class FirstReference(BaseRule):
             "verb such as 'said' after it). Headlines are not checked: they use surnames by design."
         ),
         why="Wire style gives a person's full name at first reference, so the reader knows who is meant from the start.",
-        example=("Mr Okafor said the vote was fair.\n\nThe council leader, Daniel Okafor, was re-elected on Friday."),
-        use_instead=("Council leader Daniel Okafor said the vote was fair.\n\nOkafor was re-elected on Friday."),
+        example="Mr Okafor said the vote was fair.\n\nThe council leader, Daniel Okafor, was re-elected on Friday.",
+        use_instead="Council leader Daniel Okafor said the vote was fair.\n\nOkafor was re-elected on Friday.",
         fix_safety="No fix: the sentence has to be rewritten; the full name is offered as a suggestion.",
     )
 
