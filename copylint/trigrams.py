@@ -318,16 +318,18 @@ class TrigramModel:
 
     def log_prob(self, word: str, previous: str | None, before_previous: str | None) -> float:
         """Natural log of P(word | before_previous previous), backing off as the model does."""
-        key = (word, previous, before_previous)
-        found = self._memo.get(key)
-        if found is None:
-            if self._native is not None and _plain(word, previous, before_previous):
-                history = () if previous is None else (previous,) if before_previous is None else (previous, before_previous)
-                found = self._native.prob((word, *history)) * _LOG_BASE
-            else:
-                found = self._score(word, previous, before_previous)
-            if len(self._memo) < _MEMO_LIMIT:
-                self._memo[key] = found
+        found = self._memo.get((word, previous, before_previous))
+        return self._answer(word, previous, before_previous) if found is None else found
+
+    def _answer(self, word: str, previous: str | None, before_previous: str | None) -> float:
+        """``log_prob`` for a query not remembered yet, which it remembers."""
+        if self._native is not None and _plain(word, previous, before_previous):
+            history = () if previous is None else (previous,) if before_previous is None else (previous, before_previous)
+            found: float = self._native.prob((word, *history)) * _LOG_BASE
+        else:
+            found = self._score(word, previous, before_previous)
+        if len(self._memo) < _MEMO_LIMIT:
+            self._memo[word, previous, before_previous] = found
         return found
 
     def _score(self, word: str, previous: str | None, before_previous: str | None) -> float:
@@ -343,6 +345,39 @@ class TrigramModel:
         if self._misses == self._native_after and self._path is not None:
             self._native = _native_model(self._path)
         return found
+
+    def window_scores(self, left: Sequence[str], words: Sequence[str], right: Sequence[str]) -> list[float]:
+        """``window_score`` of each of ``words`` in the same window, the same numbers at a third less cost: the
+        queries' shape is worked out once for the window, and remembered answers are read without a call."""
+        left = left[-2:]
+        right = right[:2]
+        previous = left[-1] if left else None
+        before = left[0] if len(left) == 2 and previous != BOUNDARY else None
+        after = right[0] if right else None
+        last = right[1] if len(right) == 2 and after != BOUNDARY else None
+        ends_after = after == BOUNDARY  # the sentence ends right after the word
+        ends_last = last == BOUNDARY
+        recalled = self._memo.get
+        answer = self._answer
+        scores = []
+        for word in words:
+            if word == BOUNDARY:  # not a word a window holds: the general path
+                scores.append(self.window_score(left, word, right))
+                continue
+            total = 0.0
+            found = recalled((word, previous, before))
+            total += answer(word, previous, before) if found is None else found
+            if after is not None:
+                # the word's own history is the word before it, and the one before that unless it is an edge
+                context = (_END, word, previous) if ends_after else (after, word, previous)
+                found = recalled(context)
+                total += answer(*context) if found is None else found
+                if last is not None:
+                    context = (_END, after, word) if ends_last else (last, after, word)
+                    found = recalled(context)
+                    total += answer(*context) if found is None else found
+            scores.append(total)
+        return scores
 
     def window_score(self, left: Sequence[str], word: str, right: Sequence[str]) -> float:
         """Log probability of ``word`` and the (up to two) words after it, given the two words before.

@@ -149,6 +149,18 @@ def test_window_score_sums_the_words_up_to_a_sentence_edge(model: TrigramModel) 
 
 
 @needs_model
+def test_window_scores_of_several_words_are_each_words_window_score() -> None:
+    # A fresh model each side, so that neither reads answers the other remembered.
+    single, several = load_trigrams(), load_trigrams()
+    assert single is not None and several is not None
+    words = ["from", "form", "the", "xyzzyq", BOUNDARY]
+    for left in ([], [BOUNDARY], ["troops"], ["said", BOUNDARY], [BOUNDARY, "troops"], ["troops", "retreated"]):
+        for right in ([], [BOUNDARY], ["the"], ["the", BOUNDARY], [BOUNDARY, "x"], ["the", "town"], ["a", "b", "c"]):
+            expected = [single.window_score(left, word, right) for word in words]
+            assert several.window_scores(left, words, right) == expected, (left, right)
+
+
+@needs_model
 def test_window_scores_are_those_of_pocketsphinx(model: TrigramModel) -> None:
     pocketsphinx = pytest.importorskip("pocketsphinx")
     pocketsphinx.set_loglevel("FATAL")

@@ -822,11 +822,11 @@ def _weigh(
         extra += LOG_PAIRS_ONLY_FACTOR
         return [(gain - threshold - extra, word) for gain, word, threshold in favoured if gain > threshold + extra]
     left, right = _window(tokens, i)
-    written_score = trigrams.window_score(left, written, right)
+    written_score, *scores = trigrams.window_scores(left, (written, *(word for _, word, _ in favoured)), right)
     weight = state.trigram_weight
     winners = []
-    for gain, word, threshold in favoured:
-        window_gain = trigrams.window_score(left, word, right) - written_score
+    for (gain, word, threshold), score in zip(favoured, scores, strict=True):
+        window_gain = score - written_score
         margin = (1.0 - weight) * gain + weight * window_gain - threshold - extra
         if margin > 0.0:
             winners.append((margin, word))
