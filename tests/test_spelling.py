@@ -12,7 +12,7 @@ from copylint.engine import lint_document
 from copylint.errors import RuleFileError
 from copylint.finding import Applicability, Finding, Severity, Span
 from copylint.loader import parse_rule_file
-from copylint.ruleset import build_ruleset
+from copylint.ruleset import RuleSet, build_ruleset
 from copylint.vocabulary import Vocabulary, parse_codespell_line
 
 from .conftest import lint_text, run_cli
@@ -375,6 +375,43 @@ def test_a_warm_memo_finds_what_a_cold_one_finds() -> None:
         document = Document(text, [(Span(0, 8), "headline"), (Span(10, len(text)), "paragraph")])
         found.append([text[f.span.start : f.span.end] for f in lint_document(document, ruleset)])
     assert found == [["goverment", "legisation"], ["goverment", "legisation"], ["goverment", "legisation"]]
+
+
+def _found_in_turn(texts: list[str], ruleset: RuleSet) -> list[list[tuple[str, tuple[str, ...]]]]:
+    found = []
+    for text in texts:
+        document = Document(text, [(Span(0, 8), "headline"), (Span(10, len(text)), "paragraph")])
+        found.append([(text[f.span.start : f.span.end], f.suggestions) for f in lint_document(document, ruleset)])
+    return found
+
+
+# An unknown word seen in English (vilage) or close to no everyday word (plonkety), and a name one swap from an
+# everyday word (Minsitry), are typos only when the story uses them once; "finaly" is ranked by its neighbours;
+# a name a vowel from an everyday word (Hospitel) is a typo only at a sentence start.
+MEMO_STORIES = [
+    "Headline\n\nThe vilage said the finaly was a plonkety plan for Minsitry staff at Hospitel Road.",
+    "Headline\n\nThe vilage and the next vilage said the plonkety rules, and the plonkety fees that the Minsitry "
+    "office in town and the Minsitry staff set for the two of them, would be in place by the end of the year.",
+    "Headline\n\nOne vilage saw the plonkety Minsitry say it was finaly today. Hospitel Road is shut.",
+    "Headline\n\nThe vilage said the finaly was a plonkety plan for Minsitry staff at Hospitel Road.",
+]
+
+
+def test_remembered_verdicts_still_ask_how_often_the_story_uses_the_word() -> None:
+    warm = _found_in_turn(MEMO_STORIES, build_ruleset(Config(select=(RULE,))))
+    cold = [_found_in_turn([text], build_ruleset(Config(select=(RULE,))))[0] for text in MEMO_STORIES]
+    assert warm == cold
+    assert [len(found) for found in cold] == [4, 0, 5, 4]  # used twice: terms, and a name
+    assert ("finaly", ("finale", "finally")) in cold[0] and ("finaly", ("finally", "finale")) in cold[2]
+    assert ("Hospitel", ("Hospital",)) in cold[2]
+
+
+def test_a_full_verdict_memo_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copylint.checks.spelling as spelling_module
+
+    expected = _found_in_turn(MEMO_STORIES, build_ruleset(Config(select=(RULE,))))
+    monkeypatch.setattr(spelling_module, "VERDICTS_MEMO", 0)
+    assert _found_in_turn(MEMO_STORIES, build_ruleset(Config(select=(RULE,)))) == expected
 
 
 # -- fixes, severity and data files -------------------------------------------------------------------------

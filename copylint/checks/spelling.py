@@ -69,6 +69,7 @@ _FUNCTION_WORDS = frozenset(
 FOREIGN_MIN_WORDS = 6  # a block with this many lower-case words ...
 FOREIGN_SHARE = 0.35  # ... and this share of them not English is in another language: left alone
 KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
+VERDICTS_MEMO = 50_000  # cap on each memo of verdicts on an unknown word between given neighbours
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
 NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
@@ -133,6 +134,12 @@ class SpellingData:
     _context: list[ContextModel] = field(default_factory=list, repr=False, compare=False)
     # memo of forms never flagged, as written and in lower case (words, and names and acronyms no list knows)
     known_words: set[str] = field(default_factory=set, repr=False, compare=False)
+    # memos of what depends on the word and its neighbours alone, not on the document (see _Scan._judge)
+    stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    word_verdicts: dict[tuple[str, str, str, int], tuple[_Verdict | None, bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    name_verdicts: dict[tuple[str, bool, str, str, int], _Verdict | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -368,12 +375,17 @@ class _Scan:
         word = token.text
         if word in self.data.house_exact or lower in self.accepted_lower:
             return None
-        stem = self._stem(word, lower)
+        stems = self.data.stems
+        stem = stems.get(word)
         if stem is None:
-            known = self.data.known_words
-            if len(known) < KNOWN_WORDS_MEMO:
-                known.add(word)  # never flagged, wherever it stands: the next time the fast path takes it
-            return None
+            stem = self._stem(word, lower)
+            if stem is None:
+                known = self.data.known_words
+                if len(known) < KNOWN_WORDS_MEMO:
+                    known.add(word)  # never flagged, wherever it stands: the next time the fast path takes it
+                return None
+            if len(stems) < VERDICTS_MEMO:
+                stems[word] = stem
         if stem in self.accepted_lower or self._glued(token):
             return None
         start = token.start
@@ -560,59 +572,93 @@ class _Scan:
         return self.data.corrections.get(stem) or self.vocabulary.misspelling(stem)
 
     def _judge(self, stem: str, capitalised: bool, initial: bool) -> _Verdict | None:
+        """The verdict on ``stem`` between ``self._left`` and ``self._right``: what depends on the word and its
+        neighbours alone is remembered across documents; how often the story uses the word is asked each time."""
+        vocabulary = self.vocabulary
+        if not capitalised:
+            memo = self.data.word_verdicts
+            key = (stem, self._left, self._right, self.max_suggestions)
+            entry = memo.get(key)
+            if entry is None:
+                entry = self._judge_word(stem)
+                if len(memo) < VERDICTS_MEMO:
+                    memo[key] = entry
+            verdict, unless_repeated = entry
+            if verdict is not None and unless_repeated and self.count(stem) > 1:
+                return None
+            return verdict
+        # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
+        # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
+        # start) turns it into an everyday word. The document is counted only when that is still open.
+        frequency = vocabulary.frequency(stem)
+        known = self._known(stem)
+        if known is None and frequency > 0:
+            return None
+        repeated = self.count(stem) > 1
+        ours = stem in self.data.corrections  # the desk's own lexicon is trusted on names too
+        if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or ours or frequency == 0))):
+            return _Verdict(known.corrections, known)
+        if repeated or frequency > 0:
+            return None
+        names = self.data.name_verdicts
+        name_key = (stem, initial, self._left, self._right, self.max_suggestions)
+        if name_key in names:
+            return names[name_key]
+        verdict = self._judge_name(stem, initial)
+        if len(names) < VERDICTS_MEMO:
+            names[name_key] = verdict
+        return verdict
+
+    def _judge_name(self, stem: str, initial: bool) -> _Verdict | None:
+        """The verdict on a capitalised ``stem`` used once and unknown to English: a slip if one cheap slip
+        makes it an everyday word (depends on the word and its neighbours alone)."""
+        vocabulary = self.vocabulary
+        limit = INITIAL_SLIP_COST if initial else NAME_SLIP_COST
+        close = [
+            c
+            for c in _cheap_slips(stem, vowels=initial)
+            if vocabulary.is_word(c) and vocabulary.frequency(c) >= NAME_TARGET_ZIPF and _edit_cost(stem, c) <= limit
+        ]
+        if not close:
+            return None
+        return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
+
+    def _judge_word(self, stem: str) -> tuple[_Verdict | None, bool]:
+        """The verdict on a lower-case ``stem`` between its neighbours, and whether it lapses if the story uses
+        the word more than once (the one question about the document; the rest depends on the word and its
+        neighbours alone)."""
         vocabulary = self.vocabulary
         frequency = vocabulary.frequency(stem)
         known = self._known(stem)
-        if capitalised:
-            # A capitalised word is a name unless a list knows the misspelling, or it appears once, was never
-            # seen in English, and one common slip (a swap or a doubled letter; a vowel too at a sentence
-            # start) turns it into an everyday word. The document is counted only when that is still open.
-            if known is None and frequency > 0:
-                return None
-            repeated = self.count(stem) > 1
-            ours = stem in self.data.corrections  # the desk's own lexicon is trusted on names too
-            if known is not None and (self.lower_count(stem) > 0 or (not repeated and (initial or ours or frequency == 0))):
-                return _Verdict(known.corrections, known)
-            if repeated or frequency > 0:
-                return None
-            limit = INITIAL_SLIP_COST if initial else NAME_SLIP_COST
-            close = [
-                c
-                for c in _cheap_slips(stem, vowels=initial)
-                if vocabulary.is_word(c) and vocabulary.frequency(c) >= NAME_TARGET_ZIPF and _edit_cost(stem, c) <= limit
-            ]
-            if not close:
-                return None
-            return _Verdict(tuple(self._order(stem, close)[: self.max_suggestions]), None)
         if known is not None:
-            return _Verdict(tuple(self._order(stem, known.corrections)), known)
-        if (frequency > 0 and self.count(stem) > 1) or self._variant(stem):
-            return None
+            return _Verdict(tuple(self._order(stem, known.corrections)), known), False
+        # a form seen in English and used more than once is a term: unless_repeated (below) says so
+        if self._variant(stem):
+            return None, False
         candidates = vocabulary.candidates(stem, 1)
         if not candidates and len(stem) >= 5 and frequency == 0:
             # Nothing one edit away, so every suggestion is two slips off and none is the cheap slip that would
             # outrank a coinage in _coined: an affixed word is coined whatever the suggestions, and the
             # distance-2 search (the slowest step of this rule) is not needed.
             if self._affixed(stem):
-                return None
+                return None, False
             candidates = vocabulary.candidates(stem, 2)
         ranked = self._ranked(stem, candidates)
         if self._coined(stem, ranked):
-            return None
+            return None, False
         if not ranked:
-            return None  # nothing it could be a slip for: a coinage or a foreign word
+            return None, False  # nothing it could be a slip for: a coinage or a foreign word
         best = max(vocabulary.frequency(option.split(" ")[0]) for option in ranked)
         needed = WEB_WORD_MARGIN if frequency < WEB_WORD_ZIPF else WEB_WORD_MARGIN_HIGH
         if frequency > 0 and best - frequency < needed:
-            return None
+            return None, False
         if (
             frequency >= WEB_TERM_ZIPF
             and min((_edit_cost(stem, o) for o in ranked if " " not in o), default=0.0) > TERM_SLIP_COST
         ):
-            return None  # a form this common on the web (json, muni) is a term unless one slip from a word
-        if best < REPEATED_TARGET_ZIPF and self.count(stem) > 1:
-            return None  # a term used twice and close to no everyday word (a currency, a species)
-        return _Verdict(tuple(ranked), None)
+            return None, False  # a form this common on the web (json, muni) is a term unless one slip from a word
+        # used twice: a form seen in English is a term, and so is one close to no everyday word (a currency, a species)
+        return _Verdict(tuple(ranked), None), frequency > 0 or best < REPEATED_TARGET_ZIPF
 
     def _ranked(self, stem: str, candidates: list[tuple[str, int]]) -> list[str]:
         """Real words near ``stem`` (``candidates``, and two words run together), best first: likely slips to
