@@ -406,11 +406,12 @@ def test_remembered_verdicts_still_ask_how_often_the_story_uses_the_word() -> No
     assert ("Hospitel", ("Hospital",)) in cold[2]
 
 
-def test_a_full_verdict_memo_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_memos_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     import copylint.checks.spelling as spelling_module
 
     expected = _found_in_turn(MEMO_STORIES, build_ruleset(Config(select=(RULE,))))
     monkeypatch.setattr(spelling_module, "VERDICTS_MEMO", 0)
+    monkeypatch.setattr(spelling_module, "SLIP_COSTS_MEMO", 0)
     assert _found_in_turn(MEMO_STORIES, build_ruleset(Config(select=(RULE,)))) == expected
 
 

@@ -70,6 +70,7 @@ FOREIGN_MIN_WORDS = 6  # a block with this many lower-case words ...
 FOREIGN_SHARE = 0.35  # ... and this share of them not English is in another language: left alone
 KNOWN_WORDS_MEMO = 200_000  # cap on the memo of real words seen (a long run's vocabulary)
 VERDICTS_MEMO = 50_000  # cap on each memo of verdicts on an unknown word between given neighbours
+SLIP_COSTS_MEMO = 200_000  # cap on the memo of slip costs from an unknown word to a suggestion
 COMMON_ZIPF = 3.0  # a suggestion or a compound part this frequent is an everyday word
 NAME_TARGET_ZIPF = 4.0  # a capitalised word is only called a typo if one edit turns it into a word this common
 NAME_SLIP_COST = 0.55  # mid-sentence, only a swap or a doubled letter (names vary their vowels)
@@ -140,6 +141,7 @@ class SpellingData:
         default_factory=dict, repr=False, compare=False
     )
     name_verdicts: dict[tuple[str, bool, str, str, int], _Verdict | None] = field(default_factory=dict, repr=False, compare=False)
+    slip_costs: dict[tuple[str, str], float] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -500,7 +502,7 @@ class _Scan:
         plain slip from an everyday word, which is likelier than a coinage)."""
         vocabulary = self.vocabulary
         best = ranked[0] if ranked and " " not in ranked[0] else ""
-        if best and vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and _edit_cost(stem, best) <= PLAIN_SLIP_COST:
+        if best and vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and self._slip_cost(stem, best) <= PLAIN_SLIP_COST:
             return False
         if self._affixed(stem):
             return True
@@ -617,7 +619,7 @@ class _Scan:
         close = [
             c
             for c in _cheap_slips(stem, vowels=initial)
-            if vocabulary.is_word(c) and vocabulary.frequency(c) >= NAME_TARGET_ZIPF and _edit_cost(stem, c) <= limit
+            if vocabulary.is_word(c) and vocabulary.frequency(c) >= NAME_TARGET_ZIPF and self._slip_cost(stem, c) <= limit
         ]
         if not close:
             return None
@@ -654,7 +656,7 @@ class _Scan:
             return None, False
         if (
             frequency >= WEB_TERM_ZIPF
-            and min((_edit_cost(stem, o) for o in ranked if " " not in o), default=0.0) > TERM_SLIP_COST
+            and min((self._slip_cost(stem, o) for o in ranked if " " not in o), default=0.0) > TERM_SLIP_COST
         ):
             return None, False  # a form this common on the web (json, muni) is a term unless one slip from a word
         # used twice: a form seen in English is a term, and so is one close to no everyday word (a currency, a species)
@@ -687,7 +689,7 @@ class _Scan:
         scored = []
         for option in options:
             target = option.lower()
-            cost = SPLIT_COST if " " in target else _edit_cost(stem, target)
+            cost = SPLIT_COST if " " in target else self._slip_cost(stem, target)
             if target.endswith("ies") and stem.endswith("ys") and target[:-3] == stem[:-2]:
                 cost = PLURAL_COST  # companys -> companies: one slip of grammar, not two of typing
             fit = context.fit(self._left, target, self._right)
@@ -695,6 +697,17 @@ class _Scan:
             scored.append((fit - SLIP_WEIGHT * cost + bonus, option))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [option for _, option in scored]
+
+    def _slip_cost(self, typo: str, word: str) -> float:
+        """``_edit_cost(typo, word)``, remembered: an unknown word met between other neighbours is ranked again."""
+        costs = self.data.slip_costs
+        key = (typo, word)
+        cost = costs.get(key)
+        if cost is None:
+            cost = _edit_cost(typo, word)
+            if len(costs) < SLIP_COSTS_MEMO:
+                costs[key] = cost
+        return cost
 
     def _finding(self, span: Span, shown: str, verdict: _Verdict) -> Finding:
         rule, context = self.rule, self.context
