@@ -67,11 +67,15 @@ class Quantity:
     sentence: Span
     definite: bool  # "the 67 bodies", "all 67": points back at a set already stated
     partitive: bool  # "35 of the casualties": a part of ``noun``
-    changing: bool  # "rose to 76", "another 12", "up from 67": a different state or an increment
-    # What the sentence says around the figure, and the words near it, are worked out on first use (the
-    # properties below): most figures are never compared with another, and most comparisons stop early.
+    # What the sentence says around the figure, and what the words near it say, are worked out on first use
+    # (the properties below): most figures are never compared with another, and most comparisons stop early.
     _facts: _SentenceFacts = field(repr=False, compare=False)
     _near: _Near = field(repr=False, compare=False)
+
+    @property
+    def changing(self) -> bool:
+        """A different state or an increment: "rose to 76", "another 12", "up from 67"."""
+        return self._near.changing()
 
     @property
     def source(self) -> str:
@@ -415,24 +419,54 @@ class _SentenceFacts:
 
 
 class _Near:
-    """The content words around a number (``Quantity.context``), worked out on first use.
+    """The content words around a number (``Quantity.context``) and whether it is a change, worked out on first use.
 
     It keeps the block's tokens, which the block keeps anyway, and not their lower-case forms: a list of a whole
-    block's words kept for each figure made every collection of the garbage collector walk them."""
+    block's words kept for each figure made every collection of the garbage collector walk them. The few words
+    each answer reads are put in lower case again when it is first asked for."""
 
-    __slots__ = ("_first", "_last", "_noun", "_tokens", "_words")
+    __slots__ = ("_changing", "_counted", "_first", "_kind", "_last", "_noun", "_q_start", "_tokens", "_words")
 
-    def __init__(self, tokens: tuple[Token, ...], first: int, last: int, noun: str) -> None:
+    def __init__(
+        self,
+        tokens: tuple[Token, ...],
+        first: int,
+        last: int,
+        noun: str,
+        *,
+        q_start: int = 0,
+        kind: Kind = Kind.COUNT,
+        counted: bool = False,
+        changing: bool | None = None,
+    ) -> None:
         self._tokens = tokens
-        self._first = first
+        self._first = first  # token indices: the number, from its qualifier (``q_start``) to its counted noun
         self._last = last
-        self._noun = noun
+        self._q_start = q_start
+        self._noun = noun  # the counted word as written, in lower case ("" if none)
+        self._kind = kind
+        self._counted = counted  # the number counts a specific noun (see _changing)
+        self._changing = changing
         self._words: frozenset[str] | None = None
 
     def words(self) -> frozenset[str]:
         if self._words is None:
             self._words = _context(self._tokens, self._first, self._last, self._noun)
         return self._words
+
+    def changing(self) -> bool:
+        changing = self._changing
+        if changing is None:
+            q_start, last = self._q_start, self._last
+            low = max(0, q_start - 15)  # _changing reads 15 words before the qualifier and ten after the number
+            lower = _lower(self._tokens[low : last + 11])
+            changing = self._changing = _changing(lower, q_start - low, last - low, self._kind, self._counted)
+        return changing
+
+
+def _lower(tokens: Sequence[Token]) -> list[str]:
+    """The tokens' texts in lower case."""
+    return list(map(str.lower, map(_TEXT, tokens)))
 
 
 @dataclass
@@ -487,7 +521,7 @@ class Extractor:
         ages: list[Quantity] = []
         for block in document.blocks:
             tokens = block.tokens
-            lower = list(map(str.lower, map(_TEXT, tokens)))
+            lower = _lower(tokens)
             found.extend(self._block(block, tokens, lower))
             if _AGE_HINT.search(block.text):
                 ages.extend(self._ages(block, tokens, lower))
@@ -637,14 +671,13 @@ class Extractor:
             modifiers |= {lower[q_start - 1]}  # "the first 18 games" and "the last 10 games" are two sets
         elif q_start > 1 and lower[q_start - 2] in _SET_WORDS and lower[q_start - 1] in ("the", "its", "their"):
             modifiers |= {lower[q_start - 2]}
-        predicate = self._predicate(lower, q_start, noun_index if noun_index >= 0 else last)
+        predicate = _predicate(lex.predicates, lower, q_start, noun_index if noun_index >= 0 else last)
         if raw.vague is not None and after != "of" and not predicate and first == last and lower[first] != "several":
             return None  # "scores" and "hundreds" alone are too often something else ("test scores")
         generic = noun == "" or noun in lex.generic
         noun_class = lex.nouns.get(noun, lemma(noun)) if noun else ""
         if noun in lex.generic:
             noun_class = lemma(noun)
-        changing = self._changing(lower, q_start, last, raw.kind, noun != "" and not generic and noun not in _MOVE_NOUNS)
         sentence = self._sentence(block, tokens[first].start)
         facts = sentences.get(sentence.start)
         if facts is None:
@@ -672,9 +705,16 @@ class Extractor:
             sentence=sentence,
             definite=definite,
             partitive=partitive,
-            changing=changing,
             _facts=facts,
-            _near=_Near(tokens, first, last, noun),
+            _near=_Near(
+                tokens,
+                first,
+                last,
+                noun,
+                q_start=q_start,
+                kind=raw.kind,
+                counted=noun != "" and not generic and noun not in _MOVE_NOUNS,
+            ),
         )
 
     def _plain_count(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> bool:
@@ -707,39 +747,6 @@ class Extractor:
         if before in ("-", "–", "/", "#") and first > 1 and self._adjacent(tokens, first - 1, first):
             return not self._adjacent(tokens, first - 2, first - 1)  # "F-16", "2015/16"
         return True
-
-    @staticmethod
-    def _changing(lower: list[str], q_start: int, last: int, kind: Kind, counted: bool = False) -> bool:
-        """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12").
-
-        ``counted`` says the number counts a specific noun: a verb just before it then takes it as its object
-        ("cut 45,000 jobs", "raised three children"), not as the size of a change."""
-        n = len(lower)
-        prev = lower[q_start - 1] if q_start > 0 else ""
-        prev2 = lower[q_start - 2] if q_start > 1 else ""
-        if prev in _CHANGE_BEFORE:
-            return True
-        if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
-            return True
-        if kind is Kind.COUNT and not counted and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
-            return True  # "moved up seven places": a count of change, one per subject
-        if "from" in lower[max(0, q_start - 4) : q_start] and any(
-            w in _CHANGE_VERBS for w in lower[max(0, q_start - 15) : q_start - 1]
-        ):
-            return True  # "up from 67", "increased the issue to 1.8 billion from 1.5 billion": an earlier state
-        if "after" in (prev, prev2):
-            return True  # "rose 0.4 pct after a 0.7 pct gain in January": an earlier period
-        if prev in ("vs", "versus") or (last + 1 < n and lower[last + 1] in ("vs", "versus")):
-            return True
-        if prev == "against" and any(_is_figure(w) for w in lower[max(0, q_start - 4) : q_start - 1]):
-            return True  # "a deficit of 112 mln against 144 mln": a comparison ("a lawsuit against two men" is not)
-        if last + 1 < n and lower[last + 1] == "against" and any(_is_figure(w) for w in lower[last + 2 : last + 5]):
-            return True
-        if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
-            return True
-        window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
-        # a word every comparative phrase holds, looked for first: most windows have none
-        return any(map(window.__contains__, _COMPARATIVE_KEYS)) and _COMPARATIVE.search(window) is not None
 
     def _age(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int) -> Quantity | None:
         """A "45-year-old <Name>" age: counted noun is the person's surname."""
@@ -777,9 +784,8 @@ class Extractor:
             sentence=sentence,
             definite=False,
             partitive=False,
-            changing=False,
             _facts=_SentenceFacts("", False),  # an empty sentence: no source, names or periods
-            _near=_Near((), 0, 0, ""),  # no words around an age
+            _near=_Near((), 0, 0, "", changing=False),  # no words around an age
         )
 
     def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
@@ -897,25 +903,58 @@ class Extractor:
         modifiers = frozenset([lower[k] for k in words if k != head])
         return lower[head], head, modifiers, partitive
 
-    def _predicate(self, lower: list[str], q_start: int, noun_end: int) -> str:
-        """A predicate class near the number: a verb before it ("kills six") or after its noun ("were killed")."""
-        predicates = self.lexicon.predicates
-        for word in lower[max(0, q_start - 2) : q_start]:
-            if word in predicates:
-                return predicates[word]
-        for word in lower[noun_end + 1 : noun_end + 6]:
-            if word in predicates:
-                return predicates[word]
-            if word in (".", ";", "and", "but", "while", "whereas"):
-                break
-        return ""
-
     @staticmethod
     def _sentence(block: Block, offset: int) -> Span:
         for sentence in block.sentences:
             if sentence.start <= offset < sentence.end:
                 return sentence
         return block.span
+
+
+def _changing(lower: list[str], q_start: int, last: int, kind: Kind, counted: bool = False) -> bool:
+    """True when the number is an old or new state, an increment or a comparison ("rose to 76", "another 12").
+
+    ``counted`` says the number counts a specific noun: a verb just before it then takes it as its object
+    ("cut 45,000 jobs", "raised three children"), not as the size of a change."""
+    n = len(lower)
+    prev = lower[q_start - 1] if q_start > 0 else ""
+    prev2 = lower[q_start - 2] if q_start > 1 else ""
+    if prev in _CHANGE_BEFORE:
+        return True
+    if prev in ("to", "at", "by") and prev2 in _CHANGE_VERBS:
+        return True
+    if kind is Kind.COUNT and not counted and (prev in _CHANGE_VERBS or (prev in ("up", "down") and prev2 in _CHANGE_VERBS)):
+        return True  # "moved up seven places": a count of change, one per subject
+    if "from" in lower[max(0, q_start - 4) : q_start] and any(
+        w in _CHANGE_VERBS for w in lower[max(0, q_start - 15) : q_start - 1]
+    ):
+        return True  # "up from 67", "increased the issue to 1.8 billion from 1.5 billion": an earlier state
+    if "after" in (prev, prev2):
+        return True  # "rose 0.4 pct after a 0.7 pct gain in January": an earlier period
+    if prev in ("vs", "versus") or (last + 1 < n and lower[last + 1] in ("vs", "versus")):
+        return True
+    if prev == "against" and any(_is_figure(w) for w in lower[max(0, q_start - 4) : q_start - 1]):
+        return True  # "a deficit of 112 mln against 144 mln": a comparison ("a lawsuit against two men" is not)
+    if last + 1 < n and lower[last + 1] == "against" and any(_is_figure(w) for w in lower[last + 2 : last + 5]):
+        return True
+    if last + 1 < n and lower[last + 1] in _CHANGE_AFTER:
+        return True
+    window = " ".join(lower[max(0, q_start - 8) : min(n, last + 11)])
+    # a word every comparative phrase holds, looked for first: most windows have none
+    return any(map(window.__contains__, _COMPARATIVE_KEYS)) and _COMPARATIVE.search(window) is not None
+
+
+def _predicate(predicates: Mapping[str, str], lower: list[str], q_start: int, noun_end: int) -> str:
+    """A predicate class near the number: a verb before it ("kills six") or after its noun ("were killed")."""
+    for word in lower[max(0, q_start - 2) : q_start]:
+        if word in predicates:
+            return predicates[word]
+    for word in lower[noun_end + 1 : noun_end + 6]:
+        if word in predicates:
+            return predicates[word]
+        if word in (".", ";", "and", "but", "while", "whereas"):
+            break
+    return ""
 
 
 def _context(tokens: tuple[Token, ...], first: int, last: int, noun: str) -> frozenset[str]:

@@ -110,6 +110,21 @@ def test_changes_are_marked(extractor: Extractor) -> None:
     assert [(q.text, q.changing) for q in _quantities(extractor, text)] == [("21", True), ("12", True), ("9", True)]
 
 
+@pytest.mark.parametrize(("filler", "changing"), [(10, True), (11, False)])
+def test_an_earlier_state_needs_a_change_verb_within_fifteen_words(extractor: Extractor, filler: int, changing: bool) -> None:
+    # ``changing`` is worked out on first use from the words around the figure: the verb may sit at the very
+    # edge of what it reads ("rose" 14 words before "from 1,200"), or just beyond it
+    text = "Output\n\nOutput rose " + " ".join(["steadily"] * filler) + " to 1,500 tonnes from 1,200 tonnes in Kelby."
+    assert [(q.text, q.changing) for q in _quantities(extractor, text)] == [("1,500", False), ("1,200", changing)]
+
+
+def test_a_change_is_read_in_the_words_after_the_figure(extractor: Extractor) -> None:
+    text = "Vote\n\n" + "Turnout was 12 versus 14 " + "in Kelby " * 20 + "and 16 against 18 seats."
+    assert [(q.text, q.changing) for q in _quantities(extractor, text)] == [
+        ("12", True), ("14", True), ("16", True), ("18", True)
+    ]  # fmt: skip
+
+
 def test_attribution_is_read_from_the_sentence(extractor: Extractor) -> None:
     found = _quantities(
         extractor,

@@ -122,10 +122,13 @@ def _nouns_match(a: Quantity, b: Quantity) -> int | None:
     """How well the counted nouns match: 1 same specific thing, 0 weakly, None not the same set."""
     if a.kind is Kind.AGE or b.kind is Kind.AGE:
         return 2 if a.kind is b.kind and a.noun == b.noun else None
-    if a.predicate and b.predicate and a.predicate != b.predicate:
-        return None
     if a.modifiers and b.modifiers and not (a.modifiers & b.modifiers):
         return None  # "new cases" and "confirmed cases"
+    if a.noun != b.noun and a.noun and b.noun and a.generic is b.generic:
+        return None  # two things, and no generic noun to match the other's class by its predicate (below)
+    # (predicates are worked out on first use)
+    if a.predicate and b.predicate and a.predicate != b.predicate:
+        return None
     if a.noun and b.noun:
         if a.noun != b.noun:
             # "34 hurt" (a class) and "43 people hurt" (a generic noun with that predicate): weakly the same
@@ -156,12 +159,13 @@ def _same_thing(a: Quantity, b: Quantity, lede_blocks: frozenset[int], lenient: 
     counted noun named differently does not rule the pair out (the caller asks for digits that look mistyped)."""
     if a.kind is not b.kind or a.unit != b.unit or a.sentence == b.sentence:
         return None
-    if ((a.changing or b.changing) and not lenient) or a.partitive != b.partitive:
+    if a.partitive != b.partitive:
         return None
     score = _nouns_match(a, b)
     if score is None and lenient and a.predicate == b.predicate and _nouns_overlap(a, b):
         score = 0
-    if score is None:
+    # whether either is a change is worked out on first use: most pairs are told apart by their nouns first
+    if score is None or (not lenient and (a.changing or b.changing)):
         return None
     # source and periods after the nouns: they are read from the sentence on first use
     if a.source and b.source and a.source != b.source:
@@ -234,7 +238,7 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
     by_key: dict[tuple[str, str], list[Quantity]] = defaultdict(list)
     for q in exact:
         by_key[(q.kind.value + q.unit, q.noun)].append(q)
-    crowded = {key for key, group in by_key.items() if len({q.value for q in group if not q.changing}) >= 3}
+    crowded: dict[tuple[str, str], bool] = {}  # worked out for the keys of pairs that get that far
     support: dict[Span, int] = defaultdict(int)
     against: dict[Span, list[Quantity]] = defaultdict(list)
     pending: list[tuple[Quantity, Quantity, int]] = []
@@ -290,7 +294,7 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             back = bare.definite and not modified.definite and modified.span.start < bare.span.start
             if a.modifiers != b.modifiers and not (a.modifiers and b.modifiers) and not (back or headline_pair):
                 score -= 1  # "71,000 new construction jobs" may be a part of "337,000 jobs"
-            if (a.kind.value + a.unit, a.noun) in crowded and not headline_pair:
+            if not headline_pair and _crowded(by_key, (a.kind.value + a.unit, a.noun), crowded):
                 score -= 1 if a.noun else 2  # a list or table of figures, not restatements
             pending.append((a, b, score))
     for a, b, score in pending:
@@ -310,6 +314,20 @@ def _conflicts(quantities: Sequence[Quantity], lede: frozenset[int], threshold: 
             continue  # q is the majority reading; its rivals carry the finding
         result.append(_Conflict(q, best, tuple(rivals)))
     return result
+
+
+def _crowded(
+    by_key: Mapping[tuple[str, str], Sequence[Quantity]], key: tuple[str, str], known: dict[tuple[str, str], bool]
+) -> bool:
+    """Whether the figures of one kind, unit and noun state three values or more, less changes: a list or a table.
+
+    Remembered in ``known``; ``changing`` is asked only of a group with three values or more in all."""
+    crowded = known.get(key)
+    if crowded is None:
+        group = by_key[key]
+        crowded = len({q.value for q in group}) >= 3 and len({q.value for q in group if not q.changing}) >= 3
+        known[key] = crowded
+    return crowded
 
 
 def _bounded_typo(a: Quantity, b: Quantity, headline_pair: bool = False) -> bool:
@@ -425,13 +443,19 @@ class NumberDisagreement(_NumbersRule):
         """An info note, once per pair of sources, when two named sources give different figures for one set."""
         seen: set[tuple[str, str, str]] = set()
         for i, a in enumerate(quantities):
-            # the source last: it is read from the sentence on first use
-            if a.vague or a.kind is Kind.AGE or a.changing or not a.noun or not a.source:
+            if a.vague or a.kind is Kind.AGE or not a.noun:
                 continue
+            # whether ``a`` is a change, and its source (read from the sentence), are worked out on first use:
+            # only when a later figure states the same kind of thing
+            stated: bool | None = None
             for b in quantities[i + 1 :]:
-                if b.vague or b.changing or b.kind is not a.kind or b.unit != a.unit or b.noun != a.noun:
+                if b.noun != a.noun or b.kind is not a.kind or b.unit != a.unit or b.vague:
                     continue
-                if b.partitive != a.partitive or _consistent(a, b) or not b.source or b.source == a.source:
+                if stated is None:
+                    stated = not a.changing and bool(a.source)
+                if not stated:
+                    break
+                if b.partitive != a.partitive or _consistent(a, b) or b.changing or not b.source or b.source == a.source:
                     continue
                 if (_nouns_match(a, b) or 0) < 1:
                     continue
@@ -567,11 +591,11 @@ class PartExceedsWhole(_NumbersRule):
             and q.kind is Kind.COUNT
             and not q.partitive
             and not q.vague
-            and not q.changing
             and q.noun == part.noun
             and q.bound in (Bound.EXACT, Bound.UPPER)
             and 0 <= part.block - q.block <= 1  # a whole stated before and nearby; far away it is often another set
             and q.span.start < part.span.start
+            and not q.changing
             and (not q.source or not part.source or q.source == part.source)
             and (not q.modifiers or not part.modifiers or q.modifiers & part.modifiers)
         ]
