@@ -308,6 +308,27 @@ def test_news_copy_stays_clean(text: str) -> None:
     assert spelling("Headline\n\n" + text) == []
 
 
+def test_every_edit_as_cheap_as_a_plain_slip_is_a_cheap_slip() -> None:
+    # _Scan._judge_word passes over an affixed word with no everyday word among its cheap slips before searching
+    # for suggestions: that holds only if no other edit costs PLAIN_SLIP_COST or less.
+    from copylint.checks.spelling import PLAIN_SLIP_COST, _cheap_slips, _edit_cost
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for word in ("harbuor", "plonkety", "bookkeeper", "aeiou", "strenght", "ab", "reflooded"):
+        edits = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        edits |= {word[:i] + letter + word[i + 1 :] for i in range(len(word)) for letter in letters}
+        edits |= {word[:i] + letter + word[i:] for i in range(len(word) + 1) for letter in letters}
+        edits |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        edits.discard(word)
+        cheap = {edit for edit in edits if _edit_cost(word, edit) <= PLAIN_SLIP_COST}
+        assert cheap and cheap <= _cheap_slips(word, vowels=True)
+
+
+def test_an_affixed_word_is_coined_unless_one_cheap_slip_from_an_everyday_word() -> None:
+    assert flagged("Headline\n\nThe fields were reflooded and the unflooded ones overbriefed.") == []
+    assert flagged("Headline\n\nThe council said the backwords was ready.") == [("backwords", "backwards")]
+
+
 def test_a_paragraph_in_another_language_is_left_alone() -> None:
     text = (
         "Headline\n\nO calendario acima foi divulgado pela organizacao em janeiro, com etapas em novembro.\n\n"

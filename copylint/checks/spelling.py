@@ -497,14 +497,14 @@ class _Scan:
                 return False  # "Mr. Smith": not a sentence start
         return position < start or text[position - 1 : start].strip() == ""
 
-    def _coined(self, stem: str, ranked: list[str]) -> bool:
-        """True if ``stem`` is a known word with an affix, or two everyday words run together (and not a
-        plain slip from an everyday word, which is likelier than a coinage)."""
+    def _coined(self, stem: str, ranked: list[str], affixed: bool) -> bool:
+        """True if ``stem`` is a known word with an affix (``affixed``: ``_affixed(stem)``), or two everyday words
+        run together (and not a plain slip from an everyday word, which is likelier than a coinage)."""
         vocabulary = self.vocabulary
         best = ranked[0] if ranked and " " not in ranked[0] else ""
         if best and vocabulary.frequency(best) >= PLAIN_SLIP_ZIPF and self._slip_cost(stem, best) <= PLAIN_SLIP_COST:
             return False
-        if self._affixed(stem):
+        if affixed:
             return True
         if any(" " not in r and vocabulary.frequency(r) >= PLAIN_SLIP_ZIPF for r in ranked):
             return False  # two words run together lose to any everyday word one edit away (indus+trey)
@@ -520,6 +520,16 @@ class _Scan:
             ):
                 return True
         return False
+
+    def _cheap_everyday_slip(self, stem: str) -> bool:
+        """True if an everyday word is one cheap slip from ``stem``, as _coined asks of the best suggestion. Every
+        edit of cost PLAIN_SLIP_COST or less is one of _cheap_slips (with vowels): a swap, a doubled or undoubled
+        letter, or a vowel for a vowel; any other edit, or two edits, cost more."""
+        vocabulary = self.vocabulary
+        return any(
+            vocabulary.is_word(c) and vocabulary.frequency(c) >= PLAIN_SLIP_ZIPF and self._slip_cost(stem, c) <= PLAIN_SLIP_COST
+            for c in _cheap_slips(stem, vowels=True)
+        )
 
     def _affixed(self, stem: str) -> bool:
         """True if ``stem`` is a known word (or a suffixed one) with a prefix, or a known word with a suffix."""
@@ -637,16 +647,17 @@ class _Scan:
         # a form seen in English and used more than once is a term: unless_repeated (below) says so
         if self._variant(stem):
             return None, False
+        # An affixed word is coined (see _coined) unless the best suggestion is an everyday word one cheap slip
+        # away: with no such word at all, whatever the suggestions, no candidate search is needed.
+        affixed = self._affixed(stem)
+        if affixed and not self._cheap_everyday_slip(stem):
+            return None, False
         candidates = vocabulary.candidates(stem, 1)
         if not candidates and len(stem) >= 5 and frequency == 0:
-            # Nothing one edit away, so every suggestion is two slips off and none is the cheap slip that would
-            # outrank a coinage in _coined: an affixed word is coined whatever the suggestions, and the
-            # distance-2 search (the slowest step of this rule) is not needed.
-            if self._affixed(stem):
-                return None, False
+            # nothing one edit away (so the word is not affixed: a cheap slip is one edit): two edits, then
             candidates = vocabulary.candidates(stem, 2)
         ranked = self._ranked(stem, candidates)
-        if self._coined(stem, ranked):
+        if self._coined(stem, ranked, affixed):
             return None, False
         if not ranked:
             return None, False  # nothing it could be a slip for: a coinage or a foreign word
