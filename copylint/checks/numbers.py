@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice, repeat
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -220,7 +220,8 @@ def _restates(a: Quantity, b: Quantity) -> bool:
 
 
 def _lede_blocks(document: Document) -> frozenset[int]:
-    return frozenset(b.index for b in document.paragraphs[:2])
+    """The first two paragraphs (read without building the tuple of all of them, as each numbers rule asks)."""
+    return frozenset(islice((b.index for b in document.blocks if not b.is_headline), 2))
 
 
 @dataclass(frozen=True)
