@@ -384,3 +384,50 @@ def test_run_pattern_reads_titles_particles_and_initials(text: str, runs: list[s
     """The guards in the run pattern pass over no title, particle or initial that the groups behind them take."""
     finder = RunFinder(_builtin_data())
     assert [m.group() for m in finder.pattern.finditer(text)] == runs
+
+
+def test_variant_two_letters_shorter_is_still_compared() -> None:
+    """A spelling two letters shorter is two edits away: still a variant."""
+    text = (
+        "Council backs plan\n\nCouncil leader Hanna Kallendorff said the plan was sound.\n\n"
+        "Kallendorff said work would start in May. Kalendorf added that costs were known.\n"
+    )
+    (finding,) = _names(text)
+    assert text[finding.span.start : finding.span.end] == "Kalendorf"
+    assert finding.replacements == ("Kallendorff",)
+
+
+def test_names_three_letters_longer_are_not_variants() -> None:
+    text = (
+        "Council backs plan\n\nCouncil leader Hanna Kallendorffer said the plan was sound.\n\n"
+        "Kallendorffer said work would start in May. Kalendorf added that costs were known.\n"
+    )
+    assert _names(text) == []
+
+
+def test_same_name_answers_alike_with_a_warm_skeleton_memo() -> None:
+    from copylint.checks.names import Spelling
+
+    spelling = Spelling()
+    pairs = [("kallendorff", "kalendorf", 2), ("smith", "smyth", 1), ("bil", "bill", 1), ("stephen", "steven", 2)]
+    cold = [spelling.same_name(a, b, d) for a, b, d in pairs]
+    warm = [spelling.same_name(a, b, d) for a, b, d in pairs]
+    assert cold == warm == [True, True, True, False]
+
+
+def test_runs_carry_their_block_headline_and_weak_capital() -> None:
+    """Runs found block by block keep their block's index, the headline flag and whether a clause opens before them."""
+    data = _builtin_data()
+    finder = RunFinder(data)
+    text = "Okafor Wins Vote In Tarnow\n\nMr Daniel Okafor said so.\n\nThen Okafor left. \u201cMensah stays,\u201d Okafor said."
+    (document,) = plaintext.parse(text, "t")
+    _, runs = finder.mentions(document, EnglishFrequencies())
+    seen = [(text[r.start : r.end], r.block, r.headline, r.titles, [(w.key, w.weak) for w in r.words]) for r in runs]
+    headline_words = [("okafor", True), ("wins", False), ("vote", False), ("in", False), ("tarnow", False)]
+    assert seen == [
+        ("Okafor Wins Vote In Tarnow", 0, True, (), headline_words),  # a headline in title case: its capitals are weak
+        ("Mr Daniel Okafor", 1, False, ("mr",), [("daniel", False), ("okafor", False)]),
+        ("Okafor", 2, False, (), [("okafor", False)]),  # "Then" is the sentence's capital, not the name's
+        ("Mensah", 2, False, (), [("mensah", True)]),  # after an opening quote
+        ("Okafor", 2, False, (), [("okafor", False)]),
+    ]

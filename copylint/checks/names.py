@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
@@ -168,6 +168,8 @@ class Run(NamedTuple):
 
 
 _make = tuple.__new__  # builds a named tuple without its Python-level __new__ (all fields given)
+_WORDS_OF = operator.itemgetter(0)  # Run.words, read in C
+_KEY_OF = operator.itemgetter(0)  # NameWord.key, read in C
 
 
 def _is_capitalised(text: str) -> bool:
@@ -251,68 +253,68 @@ class RunFinder:
         """Every capitalised run of words in the document, with its name words, titles and neighbours."""
         runs: list[Run] = []
         text = document.text
-        for block in document.blocks:
-            self._block_runs(text, block, lower, frequencies, runs)
-        return runs
-
-    def _block_runs(self, text: str, block: Block, lower: LowerWords, frequencies: EnglishFrequencies, runs: list[Run]) -> None:
+        # One loop over the blocks, with what it needs looked up once per document rather than once per block.
         data = self.data
         titles = data.titles
         particles = data.particles
-        common = frequencies.common
-        headline = block.is_headline
-        if headline:
-            long_words = [w for w in block.text.split() if len(w) > 3 and w[0].isalpha()]
-            capitalised = sum(1 for w in long_words if w[0].isupper())
-            # A headline in sentence case says as much about capitals as a sentence does.
-            headline = capitalised * 5 > len(long_words) * 3
-        base = block.start
         not_names = data.not_names
-        index = block.index
-        in_headline = block.is_headline
-        for match in self.pattern.finditer(block.text):
-            found = match.group()
-            offset = base + match.start()
-            if found.isalpha():  # most runs are one plain word: _add_word's work, without the calls
-                key = found.casefold()
-                if key not in titles:
-                    if len(found) > 1 and found[0].isupper() and not found.isupper() and key not in not_names:
-                        weak = headline
-                        if not weak:  # _after_opener
-                            position = offset - 1
-                            while position >= base and text[position] in _SPACES:
-                                position -= 1
-                            weak = position < base or text[position] in _CLAUSE_OPENERS
-                        name = _make(NameWord, (key, found, offset, offset + len(found), len(runs), weak))
-                        runs.append(_make(Run, ((name,), (), offset, offset + len(found), index, in_headline, "")))
+        common = frequencies.common
+        finditer = self.pattern.finditer
+        split_items = self.items.finditer
+        add_run = self._add_run
+        for block in document.blocks:
+            headline = in_headline = block.is_headline
+            if headline:
+                long_words = [w for w in block.text.split() if len(w) > 3 and w[0].isalpha()]
+                capitalised = sum(1 for w in long_words if w[0].isupper())
+                # A headline in sentence case says as much about capitals as a sentence does.
+                headline = capitalised * 5 > len(long_words) * 3
+            base = block.start
+            index = block.index
+            for match in finditer(block.text):
+                found = match.group()
+                offset = base + match.start()
+                if found.isalpha():  # most runs are one plain word: _add_word's work, without the calls
+                    key = found.casefold()
+                    if key not in titles:
+                        if len(found) > 1 and found[0].isupper() and not found.isupper() and key not in not_names:
+                            weak = headline
+                            if not weak:  # _after_opener
+                                position = offset - 1
+                                while position >= base and text[position] in _SPACES:
+                                    position -= 1
+                                weak = position < base or text[position] in _CLAUSE_OPENERS
+                            name = _make(NameWord, (key, found, offset, offset + len(found), len(runs), weak))
+                            runs.append(_make(Run, ((name,), (), offset, offset + len(found), index, in_headline, "")))
+                        continue
+                    items = [(found, offset, offset + len(found))]  # a title alone
+                elif " " in found and found.replace(" ", "").isalpha():
+                    # Words and single spaces only, most longer runs ("Mr Tony Blair"): the words are the items,
+                    # read without a second pattern, and none ends in a possessive.
+                    items = []
+                    for part in found.split(" "):
+                        end = offset + len(part)
+                        items.append((part, offset, end))
+                        offset = end + 1
+                    add_run(text, block, items, headline, lower, common, titles, particles, runs)
                     continue
-                items = [(found, offset, offset + len(found))]  # a title alone
-            elif " " in found and found.replace(" ", "").isalpha():
-                # Words and single spaces only, most longer runs ("Mr Tony Blair"): the words are the items,
-                # read without a second pattern, and none ends in a possessive.
-                items = []
-                for part in found.split(" "):
-                    end = offset + len(part)
-                    items.append((part, offset, end))
-                    offset = end + 1
-                self._add_run(text, block, items, headline, lower, common, titles, particles, runs)
-                continue
-            elif "-" in found or " " in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
-                items = [(m.group(), offset + m.start(), offset + m.end()) for m in self.items.finditer(found)]
-            else:  # most runs are one word
-                items = [(found, offset, offset + len(found))]
-            if len(items) == 1 and found.casefold() not in titles:
-                self._add_word(text, block, found, offset, headline, runs)
-                continue
-            # A possessive ends a name: "Merkel's Christian Democratic Union" is two runs.
-            chunk: list[tuple[str, int, int]] = []
-            for item in items:
-                chunk.append(item)
-                if item[0].endswith(_APOSTROPHES) and len(chunk) < len(items):
-                    self._add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
-                    chunk = []
-            if chunk:
-                self._add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+                elif "-" in found or " " in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
+                    items = [(m.group(), offset + m.start(), offset + m.end()) for m in split_items(found)]
+                else:  # most runs are one word
+                    items = [(found, offset, offset + len(found))]
+                if len(items) == 1 and found.casefold() not in titles:
+                    self._add_word(text, block, found, offset, headline, runs)
+                    continue
+                # A possessive ends a name: "Merkel's Christian Democratic Union" is two runs.
+                chunk: list[tuple[str, int, int]] = []
+                for item in items:
+                    chunk.append(item)
+                    if item[0].endswith(_APOSTROPHES) and len(chunk) < len(items):
+                        add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+                        chunk = []
+                if chunk:
+                    add_run(text, block, chunk, headline, lower, common, titles, particles, runs)
+        return runs
 
     def _add_word(self, text: str, block: Block, word: str, start: int, headline: bool, runs: list[Run]) -> None:
         """The common case of _add_run: a run of one word that is not a title."""
@@ -690,6 +692,16 @@ class Spelling:
     def __init__(self) -> None:
         self._compared = 0
         self._native: tuple[Callable[..., int], Callable[..., Any]] | None = None
+        self._skeletons: dict[str, str] = {}  # the same names are compared story after story
+
+    def _skeleton(self, word: str) -> str:
+        """skeleton(word), remembered for up to WORDS_MEMO words."""
+        found = self._skeletons.get(word)
+        if found is None:
+            found = skeleton(word)
+            if len(self._skeletons) < WORDS_MEMO:
+                self._skeletons[word] = found
+        return found
 
     def _rapidfuzz(self) -> tuple[Callable[..., int], Callable[..., Any]] | None:
         """rapidfuzz's distance and extract() once enough comparisons have been made, else None."""
@@ -739,11 +751,12 @@ class Spelling:
         shorter = min(len(a), len(b))
         if shorter < 3 or distance == 0:
             return False
+        skeleton_a, skeleton_b = self._skeleton(a), self._skeleton(b)
         if shorter == 3:
-            return distance == 1 and skeleton(a) == skeleton(b)  # Bil/Bill
-        if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou") and skeleton(a)[0] != skeleton(b)[0]:
+            return distance == 1 and skeleton_a == skeleton_b  # Bil/Bill
+        if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou") and skeleton_a[0] != skeleton_b[0]:
             return False
-        same_skeleton = skeleton(a) == skeleton(b)
+        same_skeleton = skeleton_a == skeleton_b
         if distance == 1:
             return shorter >= 5 or same_skeleton or _vowel_swap(a, b) or self.metaphone(a) == self.metaphone(b)
         if same_skeleton:
@@ -927,19 +940,19 @@ class InconsistentSpelling(BaseRule):
         state = _state_of(context)
         data = state.data
         lower, runs = state.finder.mentions(document, state.frequencies)
-        by_key: dict[str, list[NameWord]] = {}
-        for run in runs:
-            for word in run.words:
-                by_key.setdefault(word.key, []).append(word)
-        if len(by_key) < 2:
+        # Counted in C, keys in the order of their first mention; the mentions themselves are gathered only for
+        # a pair that passes the spelling tests (under one story in twenty).
+        counts = Counter(map(_KEY_OF, chain.from_iterable(map(_WORDS_OF, runs))))
+        if len(counts) < 2:
             return
-        keys = [k for k in by_key if len(k) >= 3]
-        singles = [k for k in keys if len(by_key[k]) == 1]
+        keys = [k for k in counts if len(k) >= 3]
+        singles = [k for k in keys if counts[k] == 1]
         if not singles:
             return
         # same_name() takes two spellings for one name only if their first letters agree, so each key is compared
         # with the keys that share a class of first letter with it (in the order of ``keys``), not with all.
-        classes = {key: _initial_classes(key) for key in keys}
+        first_class = _INITIAL_CLASS.get  # _initial_classes() of an ASCII key, without the call
+        classes = {key: (first_class(key[0], key[0]),) if key.isascii() else _initial_classes(key) for key in keys}
         groups: dict[str, list[str]] = {}
         for key in keys:
             for initial in classes[key]:
@@ -947,6 +960,7 @@ class InconsistentSpelling(BaseRule):
         spelling = state.spelling
         examined: set[frozenset[str]] = set()
         flagged: set[str] = set()
+        by_key: dict[str, list[NameWord]] | None = None
         for key in singles:
             if key in flagged:
                 continue
@@ -965,6 +979,11 @@ class InconsistentSpelling(BaseRule):
                 examined.add(pair)
                 if is_inflection(key, other, data) or not spelling.same_name(key, other, distance):
                     continue
+                if by_key is None:
+                    by_key = {}
+                    for run in runs:
+                        for word in run.words:
+                            by_key.setdefault(word.key, []).append(word)
                 variant, reference = self._direction(key, other, by_key, runs, state)
                 finding = self._judge(document, context, variant, reference, by_key, runs, state, lower)
                 if finding is not None:
@@ -1196,10 +1215,9 @@ class FirstReference(BaseRule):
         state = _state_of(context)
         data = state.data
         lower, mentions = state.finder.mentions(document, state.frequencies)
-        runs = [r for r in mentions if not r.headline]
         # Only a surname that ends a run of two name words or more can have a full mention for a lone one to
         # precede: runs of other surnames are passed over before their surroundings are read.
-        full_names = {run.words[-1].key for run in runs if len(run.words) > 1}
+        full_names = {run.words[-1].key for run in mentions if len(run.words) > 1 and not run.headline}
         if not full_names:
             return
         first_full: dict[str, Run] = {}
@@ -1208,9 +1226,9 @@ class FirstReference(BaseRule):
         personal = state.personal_titles
         text = document.text
         blocks = document.blocks
-        for run in runs:
+        for run in mentions:
             words = run.words
-            if not words or words[-1].key not in full_names:
+            if not words or words[-1].key not in full_names or run.headline:
                 continue
             surname = words[-1].key
             span = blocks[run.block].span
