@@ -347,8 +347,8 @@ class TrigramModel:
         return found
 
     def window_scores(self, left: Sequence[str], words: Sequence[str], right: Sequence[str]) -> list[float]:
-        """``window_score`` of each of ``words`` in the same window, the same numbers at a third less cost: the
-        queries' shape is worked out once for the window, and remembered answers are read without a call."""
+        """``window_score`` of each of ``words`` in the same window: the queries' shape is worked out once for the
+        window, and remembered answers are read without a call."""
         left = left[-2:]
         right = right[:2]
         previous = left[-1] if left else None
@@ -361,10 +361,13 @@ class TrigramModel:
         answer = self._answer
         scores = []
         for word in words:
-            if word == BOUNDARY:  # not a word a window holds: the general path
-                scores.append(self.window_score(left, word, right))
-                continue
             total = 0.0
+            if word == BOUNDARY:  # the sentence ends here: how likely it is to end after the words before
+                if left:
+                    found = recalled((_END, previous, before))
+                    total += answer(_END, previous, before) if found is None else found
+                scores.append(total)
+                continue
             found = recalled((word, previous, before))
             total += answer(word, previous, before) if found is None else found
             if after is not None:
@@ -385,18 +388,7 @@ class TrigramModel:
         ``left`` and ``right`` hold lower-case words nearest ``word`` last and first; ``BOUNDARY`` marks
         a sentence edge, beyond which nothing is looked at.
         """
-        sequence = [*left[-2:], word, *right[:2]]
-        start = len(left[-2:])
-        total = 0.0
-        for k in range(start, len(sequence)):
-            previous = sequence[k - 1] if k >= 1 else None
-            before = sequence[k - 2] if k >= 2 and previous != BOUNDARY else None
-            if sequence[k] == BOUNDARY:
-                if k > 0:  # the sentence ends here: how likely it is to end after this word
-                    total += self.log_prob(_END, previous, before)
-                break
-            total += self.log_prob(sequence[k], previous, before)
-        return total
+        return self.window_scores(left, (word,), right)[0]
 
 
 def _plain(*words: str | None) -> bool:

@@ -148,16 +148,32 @@ def test_window_score_sums_the_words_up_to_a_sentence_edge(model: TrigramModel) 
     assert model.window_score([], "the", []) == lp("the", None, None)
 
 
+def _window_sum(model: TrigramModel, left: list[str], word: str, right: list[str]) -> float:
+    """The window score spelled out word by word: the sum of log_prob up to a sentence edge."""
+    sequence = [*left[-2:], word, *right[:2]]
+    total = 0.0
+    for k in range(len(left[-2:]), len(sequence)):
+        previous = sequence[k - 1] if k >= 1 else None
+        before = sequence[k - 2] if k >= 2 and previous != BOUNDARY else None
+        if sequence[k] == BOUNDARY:
+            if k > 0:
+                total += model.log_prob("</s>", previous, before)
+            break
+        total += model.log_prob(sequence[k], previous, before)
+    return total
+
+
 @needs_model
 def test_window_scores_of_several_words_are_each_words_window_score() -> None:
     # A fresh model each side, so that neither reads answers the other remembered.
     single, several = load_trigrams(), load_trigrams()
     assert single is not None and several is not None
     words = ["from", "form", "the", "xyzzyq", BOUNDARY]
-    for left in ([], [BOUNDARY], ["troops"], ["said", BOUNDARY], [BOUNDARY, "troops"], ["troops", "retreated"]):
+    for left in ([], [BOUNDARY], ["troops"], ["said", BOUNDARY], [BOUNDARY, "troops"], ["troops", "retreated"], ["he", "said"]):
         for right in ([], [BOUNDARY], ["the"], ["the", BOUNDARY], [BOUNDARY, "x"], ["the", "town"], ["a", "b", "c"]):
-            expected = [single.window_score(left, word, right) for word in words]
+            expected = [_window_sum(single, left, word, right) for word in words]
             assert several.window_scores(left, words, right) == expected, (left, right)
+            assert [several.window_score(left, word, right) for word in words] == expected, (left, right)
 
 
 @needs_model
@@ -167,7 +183,8 @@ def test_window_scores_are_those_of_pocketsphinx(model: TrigramModel) -> None:
     reference = pocketsphinx.NGramModel(pocketsphinx.Config(), pocketsphinx.LogMath(), str(MODEL))
 
     class Reference(TrigramModel):
-        def log_prob(self, word: str, previous: str | None, before_previous: str | None) -> float:
+        # Answers every query not remembered, and remembers none: pocketsphinx answers them all.
+        def _answer(self, word: str, previous: str | None, before_previous: str | None) -> float:
             history = () if previous is None else (previous,) if before_previous is None else (previous, before_previous)
             units: int = reference.prob((word, *history))
             return units * math.log(1.0001)
