@@ -7,17 +7,17 @@ counted-noun classes) and reads a Document's tokens in one pass per block. The n
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import math
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from itertools import compress, count, repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from copylint.document import Token, TokenKind
+from copylint.document import Token, TokenKind, split_sentences
 from copylint.finding import Span
 
 if TYPE_CHECKING:
@@ -43,9 +43,11 @@ class Bound(Enum):
     APPROX = "approx"
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
-    """One stated quantity with what it counts, its hedge and its attribution."""
+class Quantity(NamedTuple):
+    """One stated quantity with what it counts, its hedge and its attribution.
+
+    A named tuple rather than a frozen dataclass: a document has hundreds of figures, and the extractor makes
+    each with ``tuple.__new__`` (a 22-field frozen dataclass set each field with a call of its own)."""
 
     span: Span  # the number as written ("67", "$1.13bn", "dozens", "twenty-five")
     text: str
@@ -69,43 +71,43 @@ class Quantity:
     partitive: bool  # "35 of the casualties": a part of ``noun``
     # What the sentence says around the figure, and what the words near it say, are worked out on first use
     # (the properties below): most figures are never compared with another, and most comparisons stop early.
-    _facts: _SentenceFacts = field(repr=False, compare=False)
-    _near: _Near = field(repr=False, compare=False)
+    facts: _SentenceFacts
+    near: _Near
 
     @property
     def changing(self) -> bool:
         """A different state or an increment: "rose to 76", "another 12", "up from 67"."""
-        return self._near.changing()
+        return self.near.changing()
 
     @property
     def source(self) -> str:
         """Attribution in the sentence, normalised ("" if none)."""
-        return self._facts.source
+        return self.facts.source
 
     @property
     def contrast(self) -> bool:
         """The sentence sets it against something else ("But in Leeds ...", "while", "whereas")."""
-        return self._facts.contrast
+        return self.facts.contrast
 
     @property
     def names(self) -> frozenset[str]:
         """Capitalised words of the sentence (not its first word): people, bodies, places."""
-        return self._facts.names
+        return self.facts.names
 
     @property
     def places(self) -> frozenset[str]:
         """Places the sentence is about ("in Arlow"), to tell two sets apart."""
-        return self._facts.places
+        return self.facts.places
 
     @property
     def years(self) -> frozenset[str]:
         """Years, months and weekdays the sentence names: two periods, two different sets."""
-        return self._facts.years
+        return self.facts.years
 
     @property
     def context(self) -> frozenset[str]:
         """Content words near the number."""
-        return self._near.words()
+        return self.near.words()
 
 
 _STOP = frozenset(
@@ -252,6 +254,7 @@ _NOT_NAMES = _NOT_SOURCES | _STOP
 _AGE_HINT = re.compile(r",\s*\d\w{0,2}\s*[,.;)]")
 _APOSTROPHE_ENDS = ("'", "’", "'s", "’s")
 _KIND = operator.itemgetter(3)
+_new_quantity = tuple.__new__  # a Quantity from its fields, without NamedTuple's Python-level __new__
 
 
 @dataclass(frozen=True)
@@ -468,6 +471,49 @@ def _lower(tokens: Sequence[Token]) -> list[str]:
     return list(map(str.lower, map(_TEXT, tokens)))
 
 
+class _Sentences:
+    """The sentences of one block (``Block.sentences``, relative to the block), split when a figure first asks.
+
+    A figure's sentence is found by bisection over the sentence starts, and each sentence's Span and facts are
+    made once, for its first figure: most blocks have no figure, and most sentences of the others none either."""
+
+    __slots__ = ("_block", "_bounds", "_facts", "_spans", "_starts")
+
+    def __init__(self, block: Block) -> None:
+        self._block = block
+        self._bounds: list[tuple[int, int]] = []
+        self._starts: list[int] | None = None
+        self._spans: dict[int, Span] = {}  # by index in _bounds
+        self._facts: dict[int, _SentenceFacts] = {}  # by start (absolute)
+
+    def span(self, offset: int) -> Span:
+        """The sentence holding the absolute ``offset`` (the block's span if none does, as Block.sentences)."""
+        block = self._block
+        starts = self._starts
+        if starts is None:
+            # the split Block.sentences makes, without a Span for each sentence
+            self._bounds = split_sentences(block.text)
+            starts = self._starts = [start for start, _ in self._bounds]
+        relative = offset - block.start
+        k = bisect.bisect_right(starts, relative) - 1
+        if k < 0 or relative >= self._bounds[k][1]:
+            return block.span
+        span = self._spans.get(k)
+        if span is None:
+            start, end = self._bounds[k]
+            span = self._spans[k] = Span(block.start + start, block.start + end)
+        return span
+
+    def facts(self, sentence: Span) -> _SentenceFacts:
+        """What the numbers rules read about ``sentence`` (one of this block's), made on first use."""
+        facts = self._facts.get(sentence.start)
+        if facts is None:
+            block = self._block
+            text = block.text[sentence.start - block.start : sentence.end - block.start]
+            facts = self._facts[sentence.start] = _SentenceFacts(text, block.is_headline)
+        return facts
+
+
 @dataclass
 class _Raw:
     """A number found in the tokens, before its surroundings are read."""
@@ -521,14 +567,14 @@ class Extractor:
         for block in document.blocks:
             tokens = block.tokens
             lower = _lower(tokens)
-            found.extend(self._block(block, tokens, lower))
+            sentences = _Sentences(block)
+            found.extend(self._block(block, tokens, lower, sentences))
             if _AGE_HINT.search(block.text):
-                ages.extend(self._ages(block, tokens, lower))
+                ages.extend(self._ages(block, tokens, lower, sentences))
         return tuple(found), tuple(ages)
 
-    def _block(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
+    def _block(self, block: Block, tokens: tuple[Token, ...], lower: list[str], sentences: _Sentences) -> list[Quantity]:
         result: list[Quantity] = []
-        sentences: dict[int, _SentenceFacts] = {}  # by start
         # where a number may start (a figure, or the first word of a number word): picked out in C
         figure = TokenKind.NUMBER
         figures = map(operator.is_, map(_KIND, tokens), repeat(figure))
@@ -642,7 +688,7 @@ class Extractor:
     # -- reading its surroundings -------------------------------------------------------------------------
 
     def _describe(
-        self, block: Block, tokens: tuple[Token, ...], lower: list[str], raw: _Raw, sentences: dict[int, _SentenceFacts]
+        self, block: Block, tokens: tuple[Token, ...], lower: list[str], raw: _Raw, sentences: _Sentences
     ) -> Quantity | None:
         lex = self.lexicon
         n = len(tokens)
@@ -651,7 +697,7 @@ class Extractor:
         after = lower[last + 1] if last + 1 < n else ""
         if raw.vague is None and raw.kind is Kind.COUNT and not self._plain_count(block, tokens, lower, raw):
             if raw.digits and after in ("-", "–") and last + 4 < n and lower[last + 2] == "year" and lower[last + 4] == "old":
-                return self._age(block, tokens, lower, raw, last + 4)
+                return self._age(block, tokens, lower, raw, last + 4, sentences)
             return None
         if raw.value == 1 and raw.vague is None:
             return None
@@ -677,37 +723,37 @@ class Extractor:
         noun_class = lex.nouns.get(noun, lemma(noun)) if noun else ""
         if noun in lex.generic:
             noun_class = lemma(noun)
-        sentence = self._sentence(block, tokens[first].start)
-        facts = sentences.get(sentence.start)
-        if facts is None:
-            text = block.text[sentence.start - block.start : sentence.end - block.start]
-            facts = sentences[sentence.start] = _SentenceFacts(text, block.is_headline)
+        sentence = sentences.span(tokens[first].start)
+        facts = sentences.facts(sentence)
         span = Span(tokens[first].start, tokens[last].end)
         counted = noun != "" and not generic and noun not in _MOVE_NOUNS
-        # positional, in the order of the fields (keywords cost a third of the call with this many)
-        return Quantity(
-            span,
-            block.text[span.start - block.start : span.end - block.start],
-            raw.value,
-            low,
-            high,
-            raw.kind,
-            raw.unit,
-            noun_class,
-            generic,
-            predicate,
-            modifiers,
-            qualifier,
-            bound,
-            raw.vague is not None,
-            raw.digits,
-            block.index,
-            block.is_headline,
-            sentence,
-            definite,
-            partitive,
-            facts,
-            _Near(tokens, first, last, noun, q_start, raw.kind, counted),
+        # the fields in their order, without a Python-level __new__ call
+        return _new_quantity(
+            Quantity,
+            (
+                span,
+                block.text[span.start - block.start : span.end - block.start],
+                raw.value,
+                low,
+                high,
+                raw.kind,
+                raw.unit,
+                noun_class,
+                generic,
+                predicate,
+                modifiers,
+                qualifier,
+                bound,
+                raw.vague is not None,
+                raw.digits,
+                block.index,
+                block.is_headline,
+                sentence,
+                definite,
+                partitive,
+                facts,
+                _Near(tokens, first, last, noun, q_start, raw.kind, counted),
+            ),
         )
 
     def _plain_count(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw) -> bool:
@@ -741,7 +787,9 @@ class Extractor:
             return not self._adjacent(tokens, first - 2, first - 1)  # "F-16", "2015/16"
         return True
 
-    def _age(self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int) -> Quantity | None:
+    def _age(
+        self, block: Block, tokens: Sequence[Token], lower: list[str], raw: _Raw, old_index: int, sentences: _Sentences
+    ) -> Quantity | None:
         """A "45-year-old <Name>" age: counted noun is the person's surname."""
         n = len(tokens)
         name = ""
@@ -751,11 +799,21 @@ class Extractor:
             j += 1
         if not name:
             return None
-        return self._make_age(block, tokens, raw.first, raw.last, raw.value, name)
+        return self._make_age(block, tokens, raw.first, raw.last, raw.value, name, sentences)
 
-    def _make_age(self, block: Block, tokens: Sequence[Token], first: int, last: int, value: float, name: str) -> Quantity:
+    @staticmethod
+    def _make_age(
+        block: Block,
+        tokens: Sequence[Token],
+        first: int,
+        last: int,
+        value: float,
+        name: str,
+        sentences: _Sentences,
+        definite: bool = False,
+    ) -> Quantity:
         span = Span(tokens[first].start, tokens[last].end)
-        sentence = self._sentence(block, span.start)
+        sentence = sentences.span(span.start)
         return Quantity(
             span=span,
             text=block.text[span.start - block.start : span.end - block.start],
@@ -775,13 +833,13 @@ class Extractor:
             block=block.index,
             headline=block.is_headline,
             sentence=sentence,
-            definite=False,
+            definite=definite,
             partitive=False,
-            _facts=_SentenceFacts("", False),  # an empty sentence: no source, names or periods
-            _near=_Near((), 0, 0, "", changing=False),  # no words around an age
+            facts=_SentenceFacts("", False),  # an empty sentence: no source, names or periods
+            near=_Near((), 0, 0, "", changing=False),  # no words around an age
         )
 
-    def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str]) -> list[Quantity]:
+    def _ages(self, block: Block, tokens: tuple[Token, ...], lower: list[str], sentences: _Sentences) -> list[Quantity]:
         found: list[Quantity] = []
         n = len(tokens)
         for comma in compress(count(), map(",".__eq__, lower)):  # the token after each comma
@@ -805,8 +863,7 @@ class Extractor:
                 continue
             # "definite" marks a full name (two capitalised words), which the rule needs once per person
             full = i >= 3 and tokens[i - 3].kind is TokenKind.WORD and tokens[i - 3].text[0].isupper()
-            age = self._make_age(block, tokens, i, i, value, name_token.text.lower())
-            found.append(dataclasses.replace(age, definite=full))
+            found.append(self._make_age(block, tokens, i, i, value, name_token.text.lower(), sentences, full))
         return found
 
     @staticmethod
@@ -895,13 +952,6 @@ class Extractor:
             return "", -1, frozenset(), partitive
         modifiers = frozenset([lower[k] for k in words if k != head])
         return lower[head], head, modifiers, partitive
-
-    @staticmethod
-    def _sentence(block: Block, offset: int) -> Span:
-        for sentence in block.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return block.span
 
 
 def _changing(lower: list[str], q_start: int, last: int, kind: Kind, counted: bool = False) -> bool:

@@ -144,6 +144,46 @@ def test_ages_in_wire_style(extractor: Extractor) -> None:
         ("54", Kind.AGE, "ruddle", True),
         ("45", Kind.AGE, "ruddle", False),
     ]
+    # each age's span is the sentence it is in, as Block.sentences splits the paragraph
+    body = document.blocks[1]
+    assert [q.sentence for q in extractor.ages(document)] == list(body.sentences)
+
+
+def test_each_figure_gets_the_sentence_it_is_in(extractor: Extractor) -> None:
+    text = (
+        "Storm in Kelby\n\n"
+        "Mr. Ofori said 14 homes flooded. No rain fell on Tuesday… Crews closed 23 roads! "
+        "“Nine bridges shut,” Ms. Venn said.  Officials counted 31 trees down"
+    )
+    document = plaintext.parse(text, "test")[0]
+    body = document.blocks[1]
+    sentences = body.sentences
+    assert len(sentences) == 5  # "Mr." and "Ms." end no sentence
+    found = extractor.quantities(document)
+    assert [(q.text, q.sentence) for q in found] == [
+        ("14", sentences[0]),
+        ("23", sentences[2]),
+        ("Nine", sentences[3]),
+        ("31", sentences[4]),
+    ]
+    # the sentence facts are read from that sentence's text, one object per sentence
+    assert found[0].names == frozenset({"ofori"}) and found[3].names == frozenset()
+    assert found[2].facts is not found[3].facts
+    assert found[2].source == "venn"
+
+
+def test_quantity_fields_and_lazy_facts_are_read_by_name(extractor: Extractor) -> None:
+    q = _one(extractor, "Fire in Arlow\n\nPolice said another 12 people were hurt in Arlow.")
+    assert (q.span.start, q.span.end, q.block, q.headline, q.definite, q.partitive) == (
+        q.span.start,
+        q.span.start + 2,
+        1,
+        False,
+        False,
+        False,
+    )
+    assert (q.source, q.places, q.changing) == ("police", frozenset({"arlow"}), True)
+    assert "hurt" in q.context and "people" not in q.context
 
 
 # -- findings ---------------------------------------------------------------------------------------------
