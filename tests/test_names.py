@@ -431,3 +431,47 @@ def test_runs_carry_their_block_headline_and_weak_capital() -> None:
         ("Mensah", 2, False, (), [("mensah", True)]),  # after an opening quote
         ("Okafor", 2, False, (), [("okafor", False)]),
     ]
+
+
+PLAIN_RUN_TEXTS = [
+    "Despite Mr Daniel Okafor the vote went ahead.",  # a title after the sentence's capital
+    "But Okafor Mensah stayed. Okafor Mensah left.",  # a common opener, then the same run mid-sentence
+    "Tarnow Water Board met. J Okafor spoke for Prime Minister Osei.",  # an initial, two titles
+    "Officials met the Prime Minister. President Secretary General spoke.",  # titles with no name beside them
+    "“Lake Tarnow Board” said Anne van Berg and ÉLISE Dubois.",  # after a quote, a particle, a word in capitals
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_RUN_TEXTS)
+def test_runs_of_plain_words_read_as_the_item_by_item_reading_does(text: str) -> None:
+    """A run of letters and single spaces is read without items; it must come out as _add_run makes it."""
+    finder = RunFinder(_builtin_data())
+    (document,) = plaintext.parse("Notes on the vote\n\n" + text, "t")  # a headline, then the body block
+    lower, runs = finder.mentions(document, EnglishFrequencies())
+    expected = [r for r in runs if r.block == 0]  # the headline's
+    block = document.blocks[1]
+    common = EnglishFrequencies().common
+    data = finder.data
+    for match in finder.pattern.finditer(block.text):
+        found, offset = match.group(), block.start + match.start()
+        if " " not in found or not found.replace(" ", "").isalpha():
+            expected.extend(r for r in runs if r.start == offset)
+            continue
+        items = []
+        for part in found.split(" "):
+            items.append((part, offset, offset + len(part)))
+            offset += len(part) + 1
+        finder._add_run(document.text, block, items, False, lower, common, data.titles, data.particles, expected)
+    assert [tuple(r) for r in runs] == [tuple(r) for r in expected]
+
+
+def test_a_plain_run_at_a_sentence_start_drops_the_sentence_capital() -> None:
+    finder = RunFinder(_builtin_data())
+    text = "Despite Mr Daniel Okafor the vote went ahead. Then Okafor Mensah spoke."
+    (document,) = plaintext.parse(text, "t")
+    _, runs = finder.mentions(document, EnglishFrequencies())
+    seen = [(text[r.start : r.end], r.titles, [(w.form, text[w.start : w.end], w.weak) for w in r.words]) for r in runs]
+    assert seen == [
+        ("Mr Daniel Okafor", ("mr",), [("Daniel", "Daniel", False), ("Okafor", "Okafor", False)]),
+        ("Okafor Mensah", (), [("Okafor", "Okafor", False), ("Mensah", "Mensah", False)]),
+    ]
