@@ -262,7 +262,6 @@ class RunFinder:
         finditer = self.pattern.finditer
         split_items = self.items.finditer
         add_run = self._add_run
-        add_plain_run = self._add_plain_run
         for block in document.blocks:
             headline = in_headline = block.is_headline
             if headline:
@@ -290,8 +289,14 @@ class RunFinder:
                         continue
                     items = [(found, offset, offset + len(found))]  # a title alone
                 elif " " in found and found.replace(" ", "").isalpha():
-                    # Words and single spaces only, most longer runs ("Mr Tony Blair"): none ends in a possessive.
-                    add_plain_run(text, block, found.split(" "), offset, headline, lower, common, runs)
+                    # Words and single spaces only, most longer runs ("Mr Tony Blair"): the words are the items,
+                    # read without a second pattern, and none ends in a possessive.
+                    items = []
+                    for part in found.split(" "):
+                        end = offset + len(part)
+                        items.append((part, offset, end))
+                        offset = end + 1
+                    add_run(text, block, items, headline, lower, common, titles, particles, runs)
                     continue
                 elif "-" in found or " " in found or "." in found or "\u00a0" in found or "‐" in found or "‑" in found:
                     items = [(m.group(), offset + m.start(), offset + m.end()) for m in split_items(found)]
@@ -325,66 +330,6 @@ class RunFinder:
         weak = headline or _after_opener(text, block, start)
         name = _make(NameWord, (key, form, start, start + len(form), len(runs), weak))
         runs.append(_make(Run, ((name,), (), start, start + len(word), block.index, block.is_headline, "")))
-
-    def _add_plain_run(
-        self,
-        text: str,
-        block: Block,
-        parts: list[str],
-        start: int,
-        headline: bool,
-        lower: LowerWords,
-        common: ZipfTable,
-        runs: list[Run],
-    ) -> None:
-        """_add_run for words of letters joined by single spaces (no initials, dots or apostrophes): each word's
-        place is counted from ``start`` rather than carried in an item, and its casefold is its folding."""
-        while parts and not parts[-1][0].isupper():
-            parts.pop()  # a particle ends no name
-        if not parts:
-            return
-        data = self.data
-        titles = data.titles
-        weak = headline or _after_opener(text, block, start)
-        foldings = list(map(str.casefold, parts))  # in C; no word ends in a dot for rstrip to take
-        if weak and len(parts) > 1:
-            first = foldings[0]
-            if first not in titles and (
-                common.get(first, 0.0) >= FUNCTION_WORD_ZIPF or first in lower or (len(parts) > 2 and foldings[1] in titles)
-            ):
-                # "But Okafor", "The Tarnow Board", "Despite Mr Okafor": the first capital is the sentence's.
-                start += len(parts[0]) + 1
-                del parts[0], foldings[0]
-                weak = False
-        named: bool | None = None  # whether a capitalised word besides titles stands in the run, asked at a title
-        particles = data.particles
-        not_names = data.not_names
-        run_titles: list[str] = []
-        words: list[NameWord] = []
-        run_index = len(runs)
-        initial = ""
-        at = start
-        for position, word in enumerate(parts):
-            folded = foldings[position]
-            word_start = at
-            at += len(word) + 1
-            if not words and len(folded) == 1 and folded.isalpha():
-                initial = folded
-                continue
-            if folded in titles:
-                if named is None:
-                    named = any(w[0].isupper() and f not in titles for w, f in zip(parts, foldings, strict=True))
-                if named:
-                    if not words:
-                        run_titles.append(folded)
-                    continue
-            if len(word) < 2 or folded in particles or folded in not_names or word.isupper() or not word[0].isupper():
-                continue
-            name = (folded, word, word_start, word_start + len(word), run_index, weak and position == 0)
-            words.append(_make(NameWord, name))
-        if not words and not run_titles:
-            return
-        runs.append(_make(Run, (tuple(words), tuple(run_titles), start, at - 1, block.index, block.is_headline, initial)))
 
     def _add_run(
         self,
