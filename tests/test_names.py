@@ -431,3 +431,15 @@ def test_runs_carry_their_block_headline_and_weak_capital() -> None:
         ("Mensah", 2, False, (), [("mensah", True)]),  # after an opening quote
         ("Okafor", 2, False, (), [("okafor", False)]),
     ]
+
+
+def test_a_run_at_a_sentence_start_drops_the_sentence_capital() -> None:
+    finder = RunFinder(_builtin_data())
+    text = "Despite Mr Daniel Okafor the vote went ahead. Then Okafor Mensah spoke."
+    (document,) = plaintext.parse(text, "t")
+    _, runs = finder.mentions(document, EnglishFrequencies())
+    seen = [(text[r.start : r.end], r.titles, [(w.form, text[w.start : w.end], w.weak) for w in r.words]) for r in runs]
+    assert seen == [
+        ("Mr Daniel Okafor", ("mr",), [("Daniel", "Daniel", False), ("Okafor", "Okafor", False)]),
+        ("Okafor Mensah", (), [("Okafor", "Okafor", False), ("Mensah", "Mensah", False)]),
+    ]
